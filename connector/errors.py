@@ -1,0 +1,148 @@
+"""One place that turns a `Failure` (or an unexpected exception) into an HTTP answer with the
+error shape of the surface that was called (STYLE.md "Errors"):
+
+- `/api/dsp/...`: DSP 2025-1 error messages (`CatalogError`, `ContractNegotiationError`,
+  `TransferError`), see shared/reference/dsp.md section 7;
+- `/api/management/...`: the EDC Management API error array `[{message, type, path, invalidValue}]`;
+- `/api/aas/...` and `/api/public/...`: the AAS API Part 2 `Result` with `messages`;
+- anything else: `{"error": reason, "detail": ...}`.
+
+Unexpected exceptions are logged with the request id and answered 500 with no traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from connector.outcome import Failure, Reason
+
+log = logging.getLogger("carbonspace.errors")
+
+DSP_CONTEXT = "https://w3id.org/dspace/2025/1/context.jsonld"
+
+_EDC_TYPES: dict[Reason, str] = {
+    Reason.BAD_REQUEST: "ValidationFailure",
+    Reason.UNAUTHORIZED: "AuthenticationFailed",
+    Reason.FORBIDDEN: "NotAuthorized",
+    Reason.NOT_FOUND: "ObjectNotFound",
+    Reason.CONFLICT: "ObjectConflict",
+    Reason.TOO_LARGE: "ValidationFailure",
+    Reason.UNAVAILABLE: "ServiceUnavailable",
+}
+
+_REASON_BY_STATUS: dict[int, Reason] = {
+    400: Reason.BAD_REQUEST,
+    401: Reason.UNAUTHORIZED,
+    403: Reason.FORBIDDEN,
+    404: Reason.NOT_FOUND,
+    405: Reason.BAD_REQUEST,
+    409: Reason.CONFLICT,
+    413: Reason.TOO_LARGE,
+    415: Reason.BAD_REQUEST,
+    422: Reason.BAD_REQUEST,
+}
+
+
+def dsp_error_type(path: str) -> str:
+    """The DSP error message type for a DSP path."""
+    if "/negotiations" in path:
+        return "ContractNegotiationError"
+    if "/transfers" in path:
+        return "TransferError"
+    return "CatalogError"
+
+
+def dsp_error_body(
+    path: str, failure: Failure, provider_pid: str = "", consumer_pid: str = ""
+) -> dict[str, Any]:
+    """A DSP error message; negotiation and transfer errors always carry both pids."""
+    error_type = dsp_error_type(path)
+    body: dict[str, Any] = {"@context": [DSP_CONTEXT], "@type": error_type}
+    if error_type != "CatalogError":
+        body["providerPid"] = provider_pid
+        body["consumerPid"] = consumer_pid
+    body["code"] = str(failure.status)
+    body["reason"] = [failure.detail, *failure.details]
+    return body
+
+
+def edc_error_body(failure: Failure) -> list[dict[str, Any]]:
+    """The EDC Management API error array: one entry per problem."""
+    messages = [failure.detail, *failure.details] if failure.details else [failure.detail]
+    return [
+        {"message": message, "type": _EDC_TYPES[failure.reason], "path": None, "invalidValue": None}
+        for message in messages
+    ]
+
+
+def aas_error_body(failure: Failure, status: int | None = None) -> dict[str, Any]:
+    """The AAS API Part 2 `Result` (only the keys the spec allows)."""
+    timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    texts = [failure.detail, *failure.details]
+    return {
+        "messages": [
+            {
+                "messageType": "Error",
+                "text": text,
+                "code": str(status or failure.status),
+                "timestamp": timestamp,
+            }
+            for text in texts
+        ]
+    }
+
+
+def error_body_for_path(path: str, failure: Failure, status: int | None = None) -> Any:
+    """Pick the error shape by the surface the path belongs to."""
+    if path.startswith("/api/dsp"):
+        return dsp_error_body(path, failure)
+    if path.startswith("/api/management"):
+        return edc_error_body(failure)
+    if path.startswith(("/api/aas", "/api/public")):
+        return aas_error_body(failure, status)
+    return {
+        "error": failure.reason.value,
+        "detail": failure.detail,
+        "details": list(failure.details),
+    }
+
+
+def failure_response(request: Request, failure: Failure) -> JSONResponse:
+    """The response for a failure, shaped for the surface of `request`."""
+    body = error_body_for_path(request.url.path, failure)
+    return JSONResponse(body, status_code=failure.status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Validation errors -> 400 spec-shaped, HTTP errors keep their status, bugs -> 500."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = tuple(_describe_validation_error(error) for error in exc.errors())
+        return failure_response(request, Failure(Reason.BAD_REQUEST, "invalid request", details))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        reason = _REASON_BY_STATUS.get(exc.status_code, Reason.BAD_REQUEST)
+        failure = Failure(reason, str(exc.detail))
+        body = error_body_for_path(request.url.path, failure, exc.status_code)
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+        failure = Failure(Reason.UNAVAILABLE, "internal error; see the node's log")
+        body = error_body_for_path(request.url.path, failure, 500)
+        return JSONResponse(body, status_code=500)
+
+
+def _describe_validation_error(error: Any) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    return f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg"))

@@ -1,0 +1,63 @@
+"""Running a node with uvicorn: one server per configured port, one event loop, one context.
+The first server owns the node's lifespan (migrations, feature start-up); the others only
+serve their surface and stop with it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import uvicorn
+from fastapi import FastAPI
+
+from connector.app import create_node_apps
+from connector.observability import configure_logging
+from connector.settings import Settings
+
+log = logging.getLogger("carbonspace.serve")
+
+
+class _SecondaryServer(uvicorn.Server):
+    """Leaves signal handling to the primary server, which stops it on exit."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app, host=host, port=port, log_config=None, access_log=False, lifespan="auto"
+    )
+
+
+async def run_servers(settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM."""
+    apps = create_node_apps(settings)
+    server = settings.server
+    primary = uvicorn.Server(_config(apps.public, server.host, server.port))
+    secondaries = []
+    if apps.management is not None and server.management_port is not None:
+        management = _config(apps.management, server.host, server.management_port)
+        management.lifespan = "off"
+        secondaries.append(_SecondaryServer(management))
+    if apps.data is not None and server.public_port is not None:
+        data = _config(apps.data, server.host, server.public_port)
+        data.lifespan = "off"
+        secondaries.append(_SecondaryServer(data))
+    tasks = [asyncio.create_task(secondary.serve()) for secondary in secondaries]
+    log.info("node starting", extra={"did": settings.node.did, "port": server.port})
+    try:
+        await primary.serve()
+    finally:
+        for secondary in secondaries:
+            secondary.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def serve_node(settings: Settings) -> None:
+    """Blocking entry point for `carbonspace serve`."""
+    configure_logging(settings.log.level, settings.log.json_format)
+    asyncio.run(run_servers(settings))

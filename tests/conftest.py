@@ -1,0 +1,79 @@
+"""Shared fixtures: node settings and the database matrix (SQLite always; PostgreSQL when
+CARBONSPACE_TEST_POSTGRES_URL is set, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test).
+
+Each PostgreSQL test gets a database of its own, created and dropped around it, so tests may run
+in parallel and never see each other's rows."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connector.settings import Settings, settings_from_mapping
+
+POSTGRES_URL_ENV = "CARBONSPACE_TEST_POSTGRES_URL"
+
+
+def postgres_admin_url() -> str | None:
+    return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+def _create_postgres_database() -> tuple[str, str]:
+    import psycopg
+
+    admin = postgres_admin_url()
+    assert admin is not None
+    name = f"cs_test_{uuid.uuid4().hex[:16]}"
+    plain = admin.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    return f"{base}/{name}", name
+
+
+def _drop_postgres_database(name: str) -> None:
+    import psycopg
+
+    admin = postgres_admin_url()
+    assert admin is not None
+    plain = admin.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind production uses."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'node.db'}"
+        return
+    if postgres_admin_url() is None:
+        pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    url, name = _create_postgres_database()
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(name)
+
+
+def make_settings(node_dir: Path, database_url: str = "", **sections: dict[str, Any]) -> Settings:
+    """Settings for a test node in `node_dir` (no keys generated; identity tests do that)."""
+    raw: dict[str, Any] = {
+        "node": {
+            "name": "test-node",
+            "url": "http://127.0.0.1:8080",
+            "did": "did:web:127.0.0.1%3A8080",
+        },
+        "management": {"api_key": secrets.token_urlsafe(24)},
+        "database": {"url": database_url},
+        "trust": {"allow_insecure_did_web": True},
+    }
+    for section, values in sections.items():
+        raw.setdefault(section, {}).update(values)
+    return settings_from_mapping(node_dir, raw)
