@@ -1,0 +1,72 @@
+"""Settings: TOML file, environment overrides, errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connector.settings import CONFIG_FILE_NAME, SettingsError, load_settings, render_config
+
+VALID = {
+    "node": {"name": "mill", "url": "http://127.0.0.1:9000/", "did": "did:web:127.0.0.1%3A9000"},
+    "management": {"api_key": "k" * 24},
+    "trust": {"authorities": ["did:web:authority.example"]},
+}
+
+
+def write_config(node_dir: Path, values: dict) -> Path:
+    node_dir.mkdir(parents=True, exist_ok=True)
+    (node_dir / CONFIG_FILE_NAME).write_text(render_config(values), encoding="utf-8")
+    return node_dir
+
+
+def test_settings_load_from_toml_when_valid(tmp_path: Path) -> None:
+    settings = load_settings(write_config(tmp_path, VALID), environ={})
+    assert settings.node.url == "http://127.0.0.1:9000"
+    assert settings.trust.authorities == ("did:web:authority.example",)
+    assert settings.server.port == 8080
+    assert settings.database_url == f"sqlite+aiosqlite:///{(tmp_path / 'node.db').resolve()}"
+
+
+def test_env_overrides_config_value_when_variable_set(tmp_path: Path) -> None:
+    environ = {
+        "CARBONSPACE_SERVER_PORT": "9100",
+        "CARBONSPACE_TRUST_ALLOW_INSECURE_DID_WEB": "true",
+        "CARBONSPACE_DATABASE_URL": "postgresql+psycopg://u@h/db",
+        "CARBONSPACE_MANAGEMENT_API_KEY": "x" * 30,
+    }
+    settings = load_settings(write_config(tmp_path, VALID), environ=environ)
+    assert settings.server.port == 9100
+    assert settings.trust.allow_insecure_did_web is True
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert settings.management.api_key == "x" * 30
+
+
+def test_error_names_key_when_value_wrong(tmp_path: Path) -> None:
+    node_dir = write_config(tmp_path, VALID)
+    with pytest.raises(SettingsError, match=r"^server\.port: "):
+        load_settings(node_dir, environ={"CARBONSPACE_SERVER_PORT": "70000"})
+
+
+def test_error_names_key_when_required_value_missing(tmp_path: Path) -> None:
+    values = {"node": VALID["node"]}
+    with pytest.raises(SettingsError, match=r"^management: Field required"):
+        load_settings(write_config(tmp_path, values), environ={})
+
+
+def test_error_names_key_when_unknown_key_present(tmp_path: Path) -> None:
+    values = {**VALID, "server": {"prot": 1}}
+    with pytest.raises(SettingsError, match=r"server\.prot: Extra inputs are not permitted"):
+        load_settings(write_config(tmp_path, values), environ={})
+
+
+def test_error_names_file_when_config_missing(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="not found"):
+        load_settings(tmp_path, environ={})
+
+
+def test_error_names_key_when_database_scheme_unknown(tmp_path: Path) -> None:
+    node_dir = write_config(tmp_path, VALID)
+    with pytest.raises(SettingsError, match=r"^database\.url: must be"):
+        load_settings(node_dir, environ={"CARBONSPACE_DATABASE_URL": "mysql://x"})
