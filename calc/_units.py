@@ -87,4 +87,3 @@ def declared_unit_factor(from_unit: str, to_unit: str) -> Decimal | None:
     if a is None or b is None or a[0] != b[0]:
         return None
     return a[1] / b[1]
-
