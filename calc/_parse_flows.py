@@ -139,6 +139,8 @@ def _combustion(r: Reader, m: Mapping[str, Any], path: str, params: Params) -> N
     fq_dim = "t" if fq[1] in u.MASS_T else "Nm3" if fq[1] in u.VOLUME_NM3 else "TJ"
     ef_dim = "TJ" if ef[1] in u.EF_PER_TJ else "t" if ef[1] in u.EF_PER_T else "Nm3"
     if ef_dim == "TJ" and fq_dim != "TJ":
+        if ncv is None and "ncv" in m:
+            return
         if ncv is None:
             r.error(
                 join(path, "ncv"),
