@@ -2,7 +2,7 @@
 
 Revision ID: 0001_baseline
 Revises: 
-Create Date: 2026-11-22 22:28:40.042470
+Create Date: 2026-11-22 22:38:07.603426
 """
 from collections.abc import Sequence
 
@@ -28,6 +28,20 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('computed_footprint',
+    sa.Column('product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('installation_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('inputs_hash', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('breakdown', sa.JSON(), nullable=False),
+    sa.Column('published_submodel_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('product_id')
+    )
+    with op.batch_alter_table('computed_footprint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_computed_footprint_installation_id'), ['installation_id'], unique=False)
+
     op.create_table('contract_definition',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
     sa.Column('access_policy_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
@@ -41,6 +55,39 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contract_definition_access_policy_id'), ['access_policy_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contract_definition_contract_policy_id'), ['contract_policy_id'], unique=False)
 
+    op.create_table('identity_credential',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('credential_type', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('types', sa.JSON(), nullable=False),
+    sa.Column('issuer', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('subject_fields', sa.JSON(), nullable=False),
+    sa.Column('vc_jwt', sa.Text(), nullable=False),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('identity_credential', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_identity_credential_credential_type'), ['credential_type'], unique=False)
+
+    op.create_table('identity_seen_token',
+    sa.Column('issuer', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('jti', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('issuer', 'jti')
+    )
+    with op.batch_alter_table('identity_seen_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_identity_seen_token_expires_at'), ['expires_at'], unique=False)
+
+    op.create_table('installation_file',
+    sa.Column('installation_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('document', sa.JSON(), nullable=False),
+    sa.Column('links', sa.JSON(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('installation_id')
+    )
     op.create_table('policy_definition',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
     sa.Column('policy', sa.JSON(), nullable=False),
@@ -48,16 +95,80 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('upstream_received_footprint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('supplier_did', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('supplier_product_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('version', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('submodel_hash', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('signature', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('agreement_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('submodel', sa.JSON(), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=False),
+    sa.Column('lineage', sa.JSON(), nullable=False),
+    sa.Column('announced_version', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('stale', sa.Boolean(), nullable=False),
+    sa.Column('stale_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('supplier_did', 'supplier_product_id')
+    )
+    with op.batch_alter_table('upstream_received_footprint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_upstream_received_footprint_asset_id'), ['asset_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_upstream_received_footprint_supplier_did'), ['supplier_did'], unique=False)
+
+    op.create_table('work_item',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('subject_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+    sa.Column('lease_owner', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('lease_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('work_item', schema=None) as batch_op:
+        batch_op.create_index('ix_work_item_due', ['next_attempt_at', 'lease_expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_item_subject_id'), ['subject_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('work_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_item_subject_id'))
+        batch_op.drop_index('ix_work_item_due')
+
+    op.drop_table('work_item')
+    with op.batch_alter_table('upstream_received_footprint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_upstream_received_footprint_supplier_did'))
+        batch_op.drop_index(batch_op.f('ix_upstream_received_footprint_asset_id'))
+
+    op.drop_table('upstream_received_footprint')
     op.drop_table('policy_definition')
+    op.drop_table('installation_file')
+    with op.batch_alter_table('identity_seen_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_identity_seen_token_expires_at'))
+
+    op.drop_table('identity_seen_token')
+    with op.batch_alter_table('identity_credential', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_identity_credential_credential_type'))
+
+    op.drop_table('identity_credential')
     with op.batch_alter_table('contract_definition', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_definition_contract_policy_id'))
         batch_op.drop_index(batch_op.f('ix_contract_definition_access_policy_id'))
 
     op.drop_table('contract_definition')
+    with op.batch_alter_table('computed_footprint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_computed_footprint_installation_id'))
+
+    op.drop_table('computed_footprint')
     op.drop_table('asset')
     # ### end Alembic commands ###

@@ -1,0 +1,75 @@
+"""Persistence of identity state: held credentials and seen token ids (one transaction each)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from connector.db import Database
+from connector.identity.models import CredentialRow, SeenTokenRow
+
+PURGE_EVERY = timedelta(seconds=60)
+
+
+class ReplayGuard:
+    """Durable `jti` register: `first_use` records a token id and says whether it is new.
+    Rows expire with their token; expired rows are purged at most once a minute."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._last_purge: datetime | None = None
+
+    async def first_use(self, issuer: str, jti: str, expires_at: datetime, now: datetime) -> bool:
+        """True when (`issuer`, `jti`) was not seen before (and is now recorded)."""
+        await self._purge_if_due(now)
+        row = SeenTokenRow(issuer=issuer, jti=jti, expires_at=expires_at)
+        async with self._database.session() as session:
+            session.add(row)
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+                return False
+        return True
+
+    async def _purge_if_due(self, now: datetime) -> None:
+        if self._last_purge is not None and now - self._last_purge < PURGE_EVERY:
+            return
+        self._last_purge = now
+        async with self._database.engine.begin() as connection:
+            await connection.execute(delete(SeenTokenRow).where(col(SeenTokenRow.expires_at) < now))
+
+
+async def save_credential(database: Database, row: CredentialRow) -> bool:
+    """Store a credential; False when one with the same id is already held."""
+    async with database.session() as session:
+        if await session.get(CredentialRow, row.id) is not None:
+            return False
+        session.add(row)
+        await session.commit()
+    return True
+
+
+async def list_credentials(database: Database) -> list[CredentialRow]:
+    """Every held credential, oldest first."""
+    async with database.session() as session:
+        result = await session.exec(select(CredentialRow).order_by(col(CredentialRow.added_at)))
+        return list(result.all())
+
+
+async def valid_credentials(
+    database: Database, holder: str, now: datetime, types: Iterable[str], ids: Iterable[str]
+) -> list[CredentialRow]:
+    """`holder`'s unexpired credentials whose type is in `types` or whose id is in `ids`."""
+    wanted_types, wanted_ids = set(types), set(ids)
+    async with database.session() as session:
+        query = select(CredentialRow).where(
+            col(CredentialRow.expires_at) > now, col(CredentialRow.subject) == holder
+        )
+        result = await session.exec(query.order_by(col(CredentialRow.added_at)))
+        rows = list(result.all())
+    return [r for r in rows if r.credential_type in wanted_types or r.id in wanted_ids]
