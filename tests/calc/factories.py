@@ -52,21 +52,40 @@ def installation(**overrides: Any) -> dict[str, Any]:
         ],
         "electricity": {
             "consumption": [
-                {"id": "grid", "quantity": q("500", "MWh"), "source": "grid",
-                 "emission_factor": q("0.475", "t CO2/MWh")}
+                {
+                    "id": "grid",
+                    "quantity": q("500", "MWh"),
+                    "source": "grid",
+                    "emission_factor": q("0.475", "t CO2/MWh"),
+                }
             ]
         },
         "processes": [
             {
                 "id": "rolling",
-                "goods": [{"id": "coil", "cn_code": "7208 51 20",
-                           "activity_level": q("1000", "t")}],
+                "goods": [
+                    {"id": "coil", "cn_code": "7208 51 20", "activity_level": q("1000", "t")}
+                ],
                 "precursors": [
-                    {"id": "slab", "kind": "purchased", "cn_code": "7207 12 10", "country": "KR",
-                     "mass": q("1050", "t"),
-                     "supplier": {"participant_id": "did:web:slab.example", "product_id": "slab-1"},
-                     "see": {"direct": "1.8", "indirect": "0.2", "unit": "t CO2e/t",
-                             "source_id": "comm-42", "version": "3", "verified": True}}
+                    {
+                        "id": "slab",
+                        "kind": "purchased",
+                        "cn_code": "7207 12 10",
+                        "country": "KR",
+                        "mass": q("1050", "t"),
+                        "supplier": {
+                            "participant_id": "did:web:slab.example",
+                            "product_id": "slab-1",
+                        },
+                        "see": {
+                            "direct": "1.8",
+                            "indirect": "0.2",
+                            "unit": "t CO2e/t",
+                            "source_id": "comm-42",
+                            "version": "3",
+                            "verified": True,
+                        },
+                    }
                 ],
             }
         ],

@@ -51,9 +51,14 @@ def test_parse_when_negative_quantity_reports_value_path() -> None:
 
 def test_parse_when_mass_balance_output_negative_accepts_it() -> None:
     data = installation()
-    data["source_streams"].append({"id": "slag", "method": "mass_balance",
-                                   "activity_data": q("-10", "t"),
-                                   "carbon_content": q("0.03", "%")})
+    data["source_streams"].append(
+        {
+            "id": "slag",
+            "method": "mass_balance",
+            "activity_data": q("-10", "t"),
+            "carbon_content": q("0.03", "%"),
+        }
+    )
     assert not isinstance(parse_input(data), list)
 
 
@@ -68,14 +73,15 @@ def test_parse_when_biomass_fraction_outside_0_1_reports_it(fraction: Any) -> No
 def test_parse_when_ncv_unit_does_not_match_fuel_unit_reports_unit_mismatch() -> None:
     data = installation()
     data["source_streams"][0]["fuel_quantity"] = q("1000", "Nm3")
-    assert errors_of(data) == [("source_streams[0].ncv.unit",
-                                "unit 'GJ/t' does not match fuel_quantity unit 'Nm3'")]
+    assert errors_of(data) == [
+        ("source_streams[0].ncv.unit", "unit 'GJ/t' does not match fuel_quantity unit 'Nm3'")
+    ]
 
 
 def test_parse_when_unit_of_wrong_dimension_reports_allowed_units() -> None:
     data = installation()
     data["source_streams"][0]["ncv"] = q("48", "t")
-    (path, message), = errors_of(data)
+    ((path, message),) = errors_of(data)
     assert path == "source_streams[0].ncv.unit"
     assert message.startswith("unit 't' not allowed here")
 
@@ -89,14 +95,20 @@ def test_parse_when_precursor_mass_unit_mismatches_functional_unit_reports_it() 
 def test_parse_when_precursor_cycle_reports_the_cycle() -> None:
     data = installation()
     data["processes"] = [
-        {"id": "a", "goods": [{"id": "ga", "cn_code": "7207 12 10", "activity_level": q(1, "t")}],
-         "precursors": [{"id": "x", "kind": "own", "from_process": "b", "mass": q(1, "t")}]},
-        {"id": "b", "goods": [{"id": "gb", "cn_code": "7208 51 20", "activity_level": q(1, "t")}],
-         "precursors": [{"id": "y", "kind": "own", "from_process": "a", "mass": q(1, "t")}]},
+        {
+            "id": "a",
+            "goods": [{"id": "ga", "cn_code": "7207 12 10", "activity_level": q(1, "t")}],
+            "precursors": [{"id": "x", "kind": "own", "from_process": "b", "mass": q(1, "t")}],
+        },
+        {
+            "id": "b",
+            "goods": [{"id": "gb", "cn_code": "7208 51 20", "activity_level": q(1, "t")}],
+            "precursors": [{"id": "y", "kind": "own", "from_process": "a", "mass": q(1, "t")}],
+        },
     ]
     data["source_streams"][0]["process"] = "a"
     data["electricity"]["consumption"][0]["process"] = "b"
-    (path, message), = errors_of(data)
+    ((path, message),) = errors_of(data)
     assert path == "processes[1].precursors[0].from_process"
     assert message.startswith("precursor cycle: a -> b -> a")
 
@@ -104,12 +116,14 @@ def test_parse_when_precursor_cycle_reports_the_cycle() -> None:
 def test_parse_when_attribution_shares_do_not_sum_to_100_reports_sum() -> None:
     data = installation()
     data["processes"].append({"id": "other", "non_cbam": True})
-    data["source_streams"][0]["attribution"] = [{"process": "rolling", "share": 0.6},
-                                                {"process": "other", "share": {"value": 35,
-                                                                               "unit": "%"}}]
+    data["source_streams"][0]["attribution"] = [
+        {"process": "rolling", "share": 0.6},
+        {"process": "other", "share": {"value": 35, "unit": "%"}},
+    ]
     data["electricity"]["consumption"][0]["process"] = "rolling"
-    assert errors_of(data) == [("source_streams[0].attribution",
-                                "shares sum to 95.00 %, expected 100 %")]
+    assert errors_of(data) == [
+        ("source_streams[0].attribution", "shares sum to 95.00 %, expected 100 %")
+    ]
 
 
 def test_parse_when_attribution_names_unknown_process_reports_it() -> None:
@@ -145,7 +159,7 @@ def test_parse_when_duplicate_ids_reports_second() -> None:
 def test_parse_when_unknown_method_reports_choices() -> None:
     data = installation()
     data["source_streams"][0]["method"] = "guess"
-    (path, message), = errors_of(data)
+    ((path, message),) = errors_of(data)
     assert path == "source_streams[0].method"
     assert message.startswith("must be one of combustion")
 
@@ -156,15 +170,22 @@ def test_parse_when_several_problems_reports_one_error_each() -> None:
     data["reporting_period"]["end"] = "2025-12-31"
     data["options"] = {"see_decimal_places": 9}
     data["processes"][0]["precursors"][0]["see"]["direct"] = "-1"
-    assert paths_of(data) == ["installation.country", "reporting_period.end",
-                              "options.see_decimal_places",
-                              "processes[0].precursors[0].see.direct"]
+    assert paths_of(data) == [
+        "installation.country",
+        "reporting_period.end",
+        "options.see_decimal_places",
+        "processes[0].precursors[0].see.direct",
+    ]
 
 
 def test_parse_when_own_generation_names_unknown_plant_reports_it() -> None:
     data = installation()
-    data["electricity"]["consumption"][0] = {"id": "own", "quantity": q(1, "MWh"),
-                                             "source": "own_generation", "production": "nope"}
+    data["electricity"]["consumption"][0] = {
+        "id": "own",
+        "quantity": q(1, "MWh"),
+        "source": "own_generation",
+        "production": "nope",
+    }
     assert paths_of(data) == ["electricity.consumption[0].production"]
 
 
@@ -184,10 +205,16 @@ def test_parse_when_cement_good_lacks_clinker_content_in_definitive_reports_it()
 def test_parse_when_bom_cycle_reports_line() -> None:
     data = installation()
     data["products"] = [
-        {"id": "a", "declared_unit": "kg", "components": [{"id": "l", "quantity": q(1, "kg"),
-                                                            "product": "b"}]},
-        {"id": "b", "declared_unit": "kg", "components": [{"id": "l", "quantity": q(1, "kg"),
-                                                            "product": "a"}]},
+        {
+            "id": "a",
+            "declared_unit": "kg",
+            "components": [{"id": "l", "quantity": q(1, "kg"), "product": "b"}],
+        },
+        {
+            "id": "b",
+            "declared_unit": "kg",
+            "components": [{"id": "l", "quantity": q(1, "kg"), "product": "a"}],
+        },
     ]
     assert paths_of(data) == ["products[1].components[0].product"]
 
@@ -195,9 +222,16 @@ def test_parse_when_bom_cycle_reports_line() -> None:
 def test_parse_when_bom_quantity_unit_mismatches_component_unit_reports_it() -> None:
     data = installation()
     data["products"] = [
-        {"id": "a", "declared_unit": "piece", "components": [
-            {"id": "l", "quantity": q(1, "m2"), "product": "b"}]},
+        {
+            "id": "a",
+            "declared_unit": "piece",
+            "components": [{"id": "l", "quantity": q(1, "m2"), "product": "b"}],
+        },
         {"id": "b", "declared_unit": "kg", "gate_to_gate": q(1, "kg CO2e/kg")},
     ]
-    assert errors_of(data) == [("products[0].components[0].quantity.unit",
-                                "unit 'm2' does not match the declared unit 'kg' of product 'b'")]
+    assert errors_of(data) == [
+        (
+            "products[0].components[0].quantity.unit",
+            "unit 'm2' does not match the declared unit 'kg' of product 'b'",
+        )
+    ]
