@@ -35,6 +35,7 @@ _EDC_TYPES: dict[Reason, str] = {
     Reason.CONFLICT: "ObjectConflict",
     Reason.TOO_LARGE: "ValidationFailure",
     Reason.UNAVAILABLE: "ServiceUnavailable",
+    Reason.BAD_GATEWAY: "BadGateway",
 }
 
 _REASON_BY_STATUS: dict[int, Reason] = {

@@ -19,6 +19,7 @@ class Reason(StrEnum):
     CONFLICT = "conflict"
     TOO_LARGE = "too_large"
     UNAVAILABLE = "unavailable"
+    BAD_GATEWAY = "bad_gateway"  # a counterparty failed (EDC answers 502)
 
 
 HTTP_STATUS: dict[Reason, int] = {
@@ -29,6 +30,7 @@ HTTP_STATUS: dict[Reason, int] = {
     Reason.CONFLICT: 409,
     Reason.TOO_LARGE: 413,
     Reason.UNAVAILABLE: 503,
+    Reason.BAD_GATEWAY: 502,
 }
 
 
