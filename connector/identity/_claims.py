@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from connector.identity.credentials import VerifiedCredential
-
-# TODO(identity): import from the `policies` root once it exports CredentialClaim.
-from policies._context import CredentialClaim
+from policies import CredentialClaim
 
 __all__ = ["CredentialClaim", "to_claim"]
 

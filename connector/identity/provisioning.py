@@ -206,7 +206,9 @@ async def store_credential(
     if credential.subject != node_did:
         return bad_request(f"credential is about {credential.subject}, not this node {node_did}")
     if credential.expires_at <= now:
-        return bad_request(f"credential {credential.id} expired at {credential.expires_at}")
+        return bad_request(
+            f"credential {credential.id} expired at {credential.expires_at:%Y-%m-%dT%H:%M:%SZ}"
+        )
     row = CredentialRow(
         id=credential.id,
         credential_type=credential.credential_type,

@@ -239,3 +239,21 @@ async def test_whoami_answers_401_with_reason_when_replayed(space: Space) -> Non
     response = await beta.client.get("/api/identity/whoami", headers=headers)
     assert response.status_code == 401
     assert response.json()["detail"].startswith("replayed token: jti ")
+
+
+async def test_replay_register_survives_restart_when_jti_seen(tmp_path, database_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from connector.db import create_database, upgrade_to_head
+    from connector.identity.store import ReplayGuard
+
+    now = datetime.now(UTC)
+    database = create_database(database_url)
+    await upgrade_to_head(database)
+    assert await ReplayGuard(database).first_use(
+        "did:web:a.test", "j1", now + timedelta(minutes=5), now
+    )
+    restarted = ReplayGuard(database)
+    assert not await restarted.first_use("did:web:a.test", "j1", now + timedelta(minutes=5), now)
+    assert await restarted.first_use("did:web:b.test", "j1", now + timedelta(minutes=5), now)
+    await database.dispose()
