@@ -1,5 +1,6 @@
-"""Management API routers. Feature routers for assets, policies, contracts, negotiations,
-transfers and EDRs are included here; `GET /api/management/node` describes the node."""
+"""Management API routers: the EDC Management API v3 under `/api/management/v3/...` (assets,
+policy definitions, contract definitions, catalog, negotiations, agreements, transfers, EDRs),
+carbonspace additions (`/v3/policytemplates`, `/fetch`), and `GET /api/management/node`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from connector.context import NodeContext, get_context
+from connector.management._catalog_api import router as catalog_router
+from connector.management._provider_api import router as provider_router
 
 management_router = APIRouter(prefix="/api/management", tags=["management"])
+management_router.include_router(provider_router)
+management_router.include_router(catalog_router)
 
 
 @management_router.get("/node")

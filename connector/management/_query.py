@@ -1,0 +1,70 @@
+"""EDC `QuerySpec` (edc-mgmt-api.md §4.8): `filterExpression` (ANDed criteria), `sortField`,
+`sortOrder`, `offset`, `limit` (EDC default 50). A missing body means everything."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from catalog import Criterion, CriterionError, canonical_name, matches_all, parse_criterion
+from connector.management._jsonld import edc_fields
+from connector.outcome import Failure, Ok, bad_request
+
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    criteria: tuple[Criterion, ...] = ()
+    offset: int = 0
+    limit: int = DEFAULT_LIMIT
+    sort_field: str | None = None
+    descending: bool = False
+
+
+def _int(value: Any, name: str, minimum: int) -> Ok[int] | Failure:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        return bad_request(f"{name}: must be an integer >= {minimum}")
+    return Ok(value)
+
+
+def parse_query_spec(document: Any) -> Ok[QuerySpec] | Failure:
+    """A QuerySpec from a request body (`{}` = everything)."""
+    if not isinstance(document, Mapping):
+        return bad_request("QuerySpec: must be a JSON object")
+    fields = edc_fields(document)
+    offset = _int(fields.get("offset", 0), "offset", 0)
+    limit = _int(fields.get("limit", DEFAULT_LIMIT), "limit", 1)
+    if isinstance(offset, Failure):
+        return offset
+    if isinstance(limit, Failure):
+        return limit
+    raw = fields.get("filterExpression") or []
+    raw = raw if isinstance(raw, list) else [raw]
+    try:
+        criteria = tuple(parse_criterion(c) for c in raw)
+    except CriterionError as exc:
+        return bad_request(f"filterExpression: {exc}")
+    order = str(fields.get("sortOrder", "ASC")).upper()
+    if order not in ("ASC", "DESC"):
+        return bad_request("sortOrder: must be ASC or DESC")
+    sort_field = fields.get("sortField")
+    if sort_field is not None and not isinstance(sort_field, str):
+        return bad_request("sortField: must be a string")
+    return Ok(QuerySpec(criteria, offset.value, limit.value, sort_field, order == "DESC"))
+
+
+def apply_query(
+    spec: QuerySpec, items: Sequence[tuple[Mapping[str, Any], Any]]
+) -> list[Any]:
+    """Filter `(record, item)` pairs on the record, sort, page; return the items."""
+    selected = [(r, i) for r, i in items if matches_all(spec.criteria, r)]
+    if spec.sort_field:
+        key = canonical_name(spec.sort_field)
+        present = [(r, i) for r, i in selected if r.get(key) is not None]
+        absent = [(r, i) for r, i in selected if r.get(key) is None]
+        present.sort(key=lambda pair: str(pair[0][key]) if not isinstance(
+            pair[0][key], int | float) else pair[0][key], reverse=spec.descending)
+        selected = present + absent
+    return [item for _, item in selected[spec.offset : spec.offset + spec.limit]]
