@@ -247,11 +247,16 @@ def _purchased(
                 "precursor (2025/2547 Annex III B)",
             )
         fu = functional_unit(cn(code), definitive)
-    if fu is not None and mass is not None and mass[1] not in u.FUNCTIONAL_UNIT_AMOUNTS[fu]:
-        r.error(
-            join(join(path, "mass"), "unit"),
-            f"unit '{mass[1]}' does not match the precursor's functional unit '{fu}'",
-        )
+    if fu is not None and mass is not None:
+        if mass[1] in u.MASS_T:
+            fu = "t"  # tonnes of product: default values (2025/2621) are per tonne
+        elif mass[1] not in u.FUNCTIONAL_UNIT_AMOUNTS[fu]:
+            r.error(
+                join(join(path, "mass"), "unit"),
+                f"unit '{mass[1]}' matches neither tonnes of product nor the precursor's "
+                f"functional unit '{fu}'",
+            )
+            fu = None
     if fu is not None and inline is not None and inline.functional_unit != fu:
         r.error(
             join(join(path, "see"), "unit"),

@@ -30,7 +30,8 @@ def _q(units: Iterable[str]) -> dict[str, Any]:
 
 
 def _frac() -> dict[str, Any]:
-    return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, _q(u.FRACTION)]}
+    text = {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"}
+    return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, text, _q(u.FRACTION)]}
 
 
 def _attr() -> dict[str, Any]:

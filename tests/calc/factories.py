@@ -9,9 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from calc import CalcInput, CalcResult, DefaultValuesTable, build_default_values, row_from_csv
+from calc import (
+    CalcInput,
+    CalcResult,
+    DefaultValuesTable,
+    build_default_values,
+    parse_input,
+    row_from_csv,
+)
 from calc import compute as _compute
-from calc import parse_input
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples" / "calc"

@@ -92,7 +92,7 @@ def test_compute_when_unknown_country_uses_highest_default() -> None:
 
 def test_compute_when_no_value_and_no_default_returns_error_naming_precursor() -> None:
     data = installation()
-    data["processes"][0]["precursors"][0].update(cn_code="2716 00 00", mass=q(1, "MWh"))
+    data["processes"][0]["precursors"][0].update(cn_code="2716 00 00", mass=q(1, "t"))
     del data["processes"][0]["precursors"][0]["see"]
     result = compute(parsed(data), DEFAULTS)
     assert isinstance(result, list)
@@ -148,3 +148,12 @@ def test_compute_when_cement_in_definitive_reports_see_per_clinker_and_per_t() -
     assert good.fu_per_t == D("0.8")
     assert good.indirect_counted is True
     assert good.see_direct_t_co2e_per_t == D("2692.8") / 800 * D("0.8")
+
+
+def test_compute_when_default_needed_but_mass_not_in_tonnes_returns_error() -> None:
+    data = installation()
+    data["processes"][0]["precursors"][0].update(cn_code="2814 10 00", mass=q(5000, "kg N"))
+    del data["processes"][0]["precursors"][0]["see"]
+    result = compute(parsed(data), DEFAULTS)
+    assert isinstance(result, list)
+    assert [e.path for e in result] == ["processes[0].precursors[0].mass"]
