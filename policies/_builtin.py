@@ -37,7 +37,8 @@ from policies._vocab import CX_POLICY_LEGACY_NS, EDC_IN_FORCE_DATE, LeftOperand,
 
 EQ_ONLY: Final = frozenset({Operator.EQ})
 IDENTITY_OPERATORS: Final = frozenset(
-    {Operator.EQ, Operator.NEQ, Operator.IS_ANY_OF, Operator.IS_NONE_OF, Operator.IS_PART_OF}
+    {Operator.EQ, Operator.NEQ, Operator.IS_ANY_OF, Operator.IS_NONE_OF, Operator.IS_PART_OF,
+     Operator.IS_ALL_OF, Operator.HAS_PART}
 )
 ORDERING: Final = frozenset(
     {Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTEQ, Operator.LT, Operator.LTEQ}

@@ -121,7 +121,8 @@ def parse_datetime(value: RightOperand) -> datetime:
     text = _FRACTION.sub(lambda m: m.group(0)[:7], single_string(value))
     try:
         if len(text) == 10:
-            parsed = datetime.combine(date.fromisoformat(text), datetime.min.time())
+            day = date.fromisoformat(text)
+            parsed = datetime(day.year, day.month, day.day)
         else:
             parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -240,7 +240,9 @@ class CompiledPolicy:
 
     def evaluate(self, context: PolicyContext) -> Decision:
         """The decision for `context` (a counterparty at a moment)."""
-        reasons = self.errors + self.permissions(context)
+        reasons = self.permissions(context)
+        if self.errors:  # static denials first; their nodes also report them: keep one copy
+            reasons = self.errors + tuple(r for r in reasons if r not in self.errors)
         for path, applies in self.prohibitions:
             if not applies(context):
                 reasons += (Reason("prohibited", "a prohibition of use applies", path),)
