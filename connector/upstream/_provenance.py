@@ -6,6 +6,9 @@ id, the version of the submodel used and the hash of that submodel; it holds non
 own activity data. `lineage` is the set of `sha256(did "|" product)` of every (node, product)
 the value depends on, itself included: a node that finds its own (did, product) in a received
 value's lineage has found a cycle. Hashes, not names, so tier-n identities stay undisclosed.
+`tiers` splits the published value by supply-chain depth (index 0: the publisher's own
+emissions, 1: its direct suppliers', ...): aggregated figures, no activity data, so a customer
+can show a breakdown by tier without anyone disclosing more.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 PROVENANCE_VERSION = "1"
@@ -43,6 +47,8 @@ class Provenance:
     lineage: frozenset[str]
     default_lines: int = 0
     stale_lines: int = 0
+    pcf_tiers: tuple[str, ...] = ()
+    see_tiers: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         """Stable JSON text (sorted keys, sorted lists) for the provenance extension."""
@@ -61,6 +67,7 @@ class Provenance:
             ],
             "lineage": sorted(self.lineage),
             "dataQuality": {"defaultLines": self.default_lines, "staleLines": self.stale_lines},
+            "tiers": {"pcfKgCo2e": list(self.pcf_tiers), "seeTCo2ePerT": list(self.see_tiers)},
         }
         return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
@@ -87,6 +94,7 @@ def parse_provenance(text: str) -> Provenance:
         raise ProvenanceError("provenance.precursors: must be a list")
     precursors = tuple(_precursor(item, index) for index, item in enumerate(items))
     quality = raw.get("dataQuality") if isinstance(raw.get("dataQuality"), dict) else {}
+    tiers = raw.get("tiers") if isinstance(raw.get("tiers"), dict) else {}
     return Provenance(
         did=did,
         product_id=product_id,
@@ -94,7 +102,20 @@ def parse_provenance(text: str) -> Provenance:
         lineage=frozenset(lineage),
         default_lines=int(quality.get("defaultLines", 0)),
         stale_lines=int(quality.get("staleLines", 0)),
+        pcf_tiers=_decimals(tiers.get("pcfKgCo2e", []), "provenance.tiers.pcfKgCo2e"),
+        see_tiers=_decimals(tiers.get("seeTCo2ePerT", []), "provenance.tiers.seeTCo2ePerT"),
     )
+
+
+def _decimals(value: Any, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ProvenanceError(f"{path}: must be a list of decimal strings")
+    for index, text in enumerate(value):
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            raise ProvenanceError(f"{path}[{index}]: not a decimal") from None
+    return tuple(value)
 
 
 def _text(raw: dict[str, Any], key: str, prefix: str = "provenance") -> str:

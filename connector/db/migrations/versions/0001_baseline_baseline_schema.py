@@ -2,7 +2,7 @@
 
 Revision ID: 0001_baseline
 Revises: 
-Create Date: 2026-11-22 22:38:07.603426
+Create Date: 2026-11-22 22:42:10.738913
 """
 from collections.abc import Sequence
 
@@ -42,6 +42,24 @@ def upgrade() -> None:
     with op.batch_alter_table('computed_footprint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_computed_footprint_installation_id'), ['installation_id'], unique=False)
 
+    op.create_table('contract_agreement',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('negotiation_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('consumer_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('policy', sa.JSON(), nullable=False),
+    sa.Column('contract_definition_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('signed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revocation_reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('contract_agreement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_agreement_asset_id'), ['asset_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_agreement_consumer_id'), ['consumer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_agreement_negotiation_id'), ['negotiation_id'], unique=False)
+
     op.create_table('contract_definition',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
     sa.Column('access_policy_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
@@ -54,6 +72,71 @@ def upgrade() -> None:
     with op.batch_alter_table('contract_definition', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contract_definition_access_policy_id'), ['access_policy_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contract_definition_contract_policy_id'), ['contract_policy_id'], unique=False)
+
+    op.create_table('contract_negotiation',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('counterparty_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('counterparty_address', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
+    sa.Column('consumer_pid', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('provider_pid', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('offer_id', sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('offer', sa.JSON(), nullable=False),
+    sa.Column('contract_definition_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('agreement_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('error_detail', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('role', 'counterparty_id', 'consumer_pid', name='uq_negotiation_consumer')
+    )
+    with op.batch_alter_table('contract_negotiation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_negotiation_asset_id'), ['asset_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_negotiation_counterparty_id'), ['counterparty_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_negotiation_state'), ['state'], unique=False)
+
+    op.create_table('data_access_log',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('participant_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('agreement_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('transfer_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('path', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('identifier', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('data_access_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_access_log_agreement_id'), ['agreement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_data_access_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_data_access_log_participant_id'), ['participant_id'], unique=False)
+
+    op.create_table('edr_entry',
+    sa.Column('transfer_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('agreement_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('endpoint', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
+    sa.Column('endpoint_type', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('token', sa.Text(), nullable=False),
+    sa.Column('refresh_token', sa.Text(), nullable=True),
+    sa.Column('refresh_endpoint', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('transfer_id')
+    )
+    with op.batch_alter_table('edr_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_edr_entry_agreement_id'), ['agreement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_edr_entry_asset_id'), ['asset_id'], unique=False)
 
     op.create_table('identity_credential',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
@@ -95,6 +178,30 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('transfer_process',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('counterparty_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('counterparty_address', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
+    sa.Column('consumer_pid', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('provider_pid', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('agreement_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('transfer_type', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('error_detail', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('role', 'counterparty_id', 'consumer_pid', name='uq_transfer_consumer')
+    )
+    with op.batch_alter_table('transfer_process', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transfer_process_agreement_id'), ['agreement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfer_process_asset_id'), ['asset_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfer_process_counterparty_id'), ['counterparty_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfer_process_state'), ['state'], unique=False)
+
     op.create_table('upstream_received_footprint',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('supplier_did', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
@@ -151,6 +258,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_upstream_received_footprint_asset_id'))
 
     op.drop_table('upstream_received_footprint')
+    with op.batch_alter_table('transfer_process', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transfer_process_state'))
+        batch_op.drop_index(batch_op.f('ix_transfer_process_counterparty_id'))
+        batch_op.drop_index(batch_op.f('ix_transfer_process_asset_id'))
+        batch_op.drop_index(batch_op.f('ix_transfer_process_agreement_id'))
+
+    op.drop_table('transfer_process')
     op.drop_table('policy_definition')
     op.drop_table('installation_file')
     with op.batch_alter_table('identity_seen_token', schema=None) as batch_op:
@@ -161,11 +275,34 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_identity_credential_credential_type'))
 
     op.drop_table('identity_credential')
+    with op.batch_alter_table('edr_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_edr_entry_asset_id'))
+        batch_op.drop_index(batch_op.f('ix_edr_entry_agreement_id'))
+
+    op.drop_table('edr_entry')
+    with op.batch_alter_table('data_access_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_access_log_participant_id'))
+        batch_op.drop_index(batch_op.f('ix_data_access_log_at'))
+        batch_op.drop_index(batch_op.f('ix_data_access_log_agreement_id'))
+
+    op.drop_table('data_access_log')
+    with op.batch_alter_table('contract_negotiation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contract_negotiation_state'))
+        batch_op.drop_index(batch_op.f('ix_contract_negotiation_counterparty_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_negotiation_asset_id'))
+
+    op.drop_table('contract_negotiation')
     with op.batch_alter_table('contract_definition', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_definition_contract_policy_id'))
         batch_op.drop_index(batch_op.f('ix_contract_definition_access_policy_id'))
 
     op.drop_table('contract_definition')
+    with op.batch_alter_table('contract_agreement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contract_agreement_negotiation_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_agreement_consumer_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_agreement_asset_id'))
+
+    op.drop_table('contract_agreement')
     with op.batch_alter_table('computed_footprint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_computed_footprint_installation_id'))
 

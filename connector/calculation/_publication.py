@@ -1,0 +1,71 @@
+"""Publishing a recomputed product (issue 7, item 3): the figures become an `aas_models.
+Footprint`, the AAS stream builds and stores the CarbonFootprint submodel version and registers
+the asset, the submodel is signed by the node (provenance inside), and the consumers holding an
+agreement for the asset are told."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from aas_models import CbamSplit, Footprint, FootprintStatus
+from calc import CalcInput
+from connector.calculation._breakdown import ProductFigures
+from connector.calculation.models import InstallationFileRow
+from connector.context import NodeContext
+from connector.outcome import Failure, Ok, bad_request
+from connector.upstream._provenance import Provenance
+
+PCF_METHOD = "ISO 14067"
+LIFE_CYCLE = "A1-A3"
+
+
+def build_footprint(
+    model: CalcInput, product_id: str, version: int, figures: ProductFigures, now: datetime
+) -> Footprint | Failure:
+    """The footprint record of one product version (PCF per declared unit, CBAM split)."""
+    cbam = None
+    if figures.good is not None:
+        g = figures.good
+        indirect = g.see_indirect_reported if g.indirect_counted else Decimal(0)
+        cbam = CbamSplit(
+            see_direct_t_co2e_per_t=g.see_direct_reported,
+            see_indirect_t_co2e_per_t=indirect,
+            precursor_direct_t_co2e_per_t=g.precursors_direct_t_co2e_per_t,
+            precursor_indirect_t_co2e_per_t=g.precursors_indirect_t_co2e_per_t,
+            default_value_share=g.default_share_of_total,
+        )
+    if figures.pcf is None:
+        return bad_request(f"product {product_id}: no BOM product with a PCF is linked to it "
+                           "(a CBAM SEE alone is not a PCF, CALC.md section 14)")
+    return Footprint(
+        footprint_id=f"urn:carbonspace:footprint:{product_id}:{version}",
+        version=version,
+        status=FootprintStatus.ACTIVE,
+        pcf_kg_co2e=figures.pcf.pcf_kg_co2e,
+        declared_unit=figures.pcf.declared_unit,
+        declared_quantity=Decimal(1),
+        methods=(PCF_METHOD,),
+        life_cycle_phases=(LIFE_CYCLE,),
+        period_start=_day(model.period_start),
+        period_end=_day(model.period_end),
+        published_at=now,
+        cbam=cbam,
+        quantities=(("primaryDataShare", figures.pcf.primary_data_share * 100),),
+    )
+
+
+def _day(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def publish_product(
+    context: NodeContext,
+    row: InstallationFileRow,
+    product_id: str,
+    version: int,
+    figures: ProductFigures,
+    provenance: Provenance,
+) -> Ok[str] | Failure:
+    """Publish the product's new footprint version; the submodel id."""
+    return bad_request("publication not wired yet")

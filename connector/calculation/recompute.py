@@ -1,0 +1,200 @@
+"""Recompute the node's products from its own installation data plus the supplier values it
+received, and publish what changed (issue 7, items 2 and 3).
+
+Per product: the supplier lines it depends on, the received values usable for it (not stale
+-> still used but counted; a value whose lineage contains this very product is a cross-company
+cycle and is never used), one calc run, the figures, the tier profile and the provenance. When
+the inputs hash differs from the last computation, a new CarbonFootprint version is published,
+signed, and the consumers holding an agreement for it are notified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import select
+
+from calc import CalcError, CalcInput, CalcResult, SupplierKey, compute
+from connector.calculation._breakdown import (
+    ProductFigures,
+    Profile,
+    num,
+    pcf_lines,
+    product_figures,
+    see_lines,
+)
+from connector.calculation._publication import publish_product
+from connector.calculation.defaults import shipped_default_values
+from connector.calculation.installation import parse_document
+from connector.calculation.models import ComputedFootprintRow, InstallationFileRow
+from connector.context import NodeContext
+from connector.outcome import Failure, Ok, not_found
+from connector.upstream._lines import UpstreamLine, items_of_product, upstream_lines
+from connector.upstream._provenance import PrecursorSource, Provenance, lineage_hash
+from connector.upstream._values import supplier_value
+from connector.upstream.models import ReceivedFootprintRow
+
+
+@dataclass(frozen=True)
+class ProductComputation:
+    product_id: str
+    version: int
+    published: bool
+    result: dict[str, Any]
+    breakdown: dict[str, Any]
+    problems: tuple[str, ...] = field(default=())
+
+
+async def recompute_installation(
+    context: NodeContext, installation_id: str, only: Sequence[str] | None = None
+) -> Ok[tuple[ProductComputation, ...]] | Failure:
+    """Recompute (and publish when changed) every product linked to the installation."""
+    async with context.database.session() as session:
+        row = await session.get(InstallationFileRow, installation_id)
+        received = (await session.exec(select(ReceivedFootprintRow))).all()
+    if row is None:
+        return not_found(f"installation {installation_id} is not imported")
+    parsed = parse_document(row.document)
+    if isinstance(parsed, Failure):
+        return parsed
+    by_key = {(r.supplier_did, r.supplier_product_id): r for r in received}
+    products = sorted(set(row.links.values()))
+    done = []
+    for product_id in products if only is None else [p for p in products if p in only]:
+        done.append(await _recompute_product(context, row, parsed.value, product_id, by_key))
+    return Ok(tuple(done))
+
+
+async def _recompute_product(
+    context: NodeContext,
+    row: InstallationFileRow,
+    model: CalcInput,
+    product_id: str,
+    received: Mapping[tuple[str, str], ReceivedFootprintRow],
+) -> ProductComputation:
+    did = context.settings.node.did
+    items = items_of_product(row.links, product_id)
+    lines = upstream_lines(model, items)
+    own = lineage_hash(did, product_id)
+    used = {
+        (line.supplier_did, line.supplier_product_id): r
+        for line in lines
+        if (r := received.get((line.supplier_did, line.supplier_product_id))) is not None
+        and own not in r.lineage
+    }
+    values = {
+        SupplierKey(*key): supplier_value(*key, r.version, r.value) for key, r in used.items()
+    }
+    result = compute(model, shipped_default_values(), values)
+    if isinstance(result, list):
+        return _failed(product_id, result)
+    figures = product_figures(result, items)
+    breakdown, pcf_tiers, see_tiers = _breakdown(result, figures, lines, used)
+    provenance = Provenance(
+        did, product_id,
+        tuple(PrecursorSource(k[0], k[1], r.version, r.submodel_hash)
+              for k, r in sorted(used.items())),
+        frozenset({own, *(h for r in used.values() for h in r.lineage)}),
+        default_lines=len(breakdown["flags"]["default"]),
+        stale_lines=len(breakdown["flags"]["stale"]),
+        pcf_tiers=tuple(num(x) for x in pcf_tiers),
+        see_tiers=tuple(num(x) for x in see_tiers),
+    )
+    summary = figures.to_json()
+    digest = _inputs_hash(row.sha256, provenance, summary)
+    return await _store_and_publish(context, row, product_id, figures, summary, breakdown,
+                                    provenance, digest)
+
+
+def _failed(product_id: str, errors: list[CalcError]) -> ProductComputation:
+    return ProductComputation(product_id, 0, False, {}, {}, tuple(str(e) for e in errors))
+
+
+def _breakdown(
+    result: CalcResult,
+    figures: ProductFigures,
+    lines: Sequence[UpstreamLine],
+    used: Mapping[tuple[str, str], ReceivedFootprintRow],
+) -> tuple[dict[str, Any], Profile, Profile]:
+    profiles_pcf = {k: tuple(Decimal(x) for x in r.value.get("tiers_pcf", [])) for k, r in
+                    used.items()}
+    profiles_see = {k: tuple(Decimal(x) for x in r.value.get("tiers_see", [])) for k, r in
+                    used.items()}
+    out: dict[str, Any] = {"precursors": {}, "tiers": {}}
+    pcf_profile: Profile = ()
+    see_profile: Profile = ()
+    if figures.pcf is not None:
+        out["precursors"]["pcf"], pcf_profile = pcf_lines(figures.pcf, profiles_pcf)
+        out["tiers"]["pcfKgCo2e"] = [num(x) for x in pcf_profile]
+    if figures.good is not None:
+        out["precursors"]["see"], see_profile = see_lines(result, figures.good, profiles_see)
+        out["tiers"]["seeTCo2ePerT"] = [num(x) for x in see_profile]
+    missing = [f"{line.supplier_did}#{line.supplier_product_id}" for line in lines
+               if (line.supplier_did, line.supplier_product_id) not in used]
+    stale = [f"{k[0]}#{k[1]}: {r.stale_reason}" for k, r in sorted(used.items()) if r.stale]
+    out["flags"] = {"default": missing, "stale": stale}
+    out["notes"] = list(result.notes)
+    return out, pcf_profile, see_profile
+
+
+def _inputs_hash(file_sha: str, provenance: Provenance, summary: dict[str, Any]) -> str:
+    text = json.dumps([file_sha, provenance.to_json(), summary], sort_keys=True)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+async def _store_and_publish(
+    context: NodeContext,
+    row: InstallationFileRow,
+    product_id: str,
+    figures: ProductFigures,
+    summary: dict[str, Any],
+    breakdown: dict[str, Any],
+    provenance: Provenance,
+    digest: str,
+) -> ProductComputation:
+    async with context.database.session() as session:
+        stored = await session.get(ComputedFootprintRow, product_id)
+    if stored is not None and stored.inputs_hash == digest:
+        return ProductComputation(product_id, stored.version, False, summary, breakdown)
+    version = (stored.version if stored is not None else 0) + 1
+    published = await publish_product(context, row, product_id, version, figures, provenance)
+    if isinstance(published, Failure):
+        return ProductComputation(product_id, version - 1, False, summary, breakdown,
+                                  (published.detail, *published.details))
+    async with context.database.session() as session:
+        current = await session.get(ComputedFootprintRow, product_id) or ComputedFootprintRow(
+            product_id=product_id, installation_id=row.installation_id, inputs_hash="",
+            result={}, breakdown={}, computed_at=context.clock.now(),
+        )
+        current.version, current.inputs_hash = version, digest
+        current.result, current.breakdown = summary, breakdown
+        current.published_submodel_id = published.value
+        current.computed_at = context.clock.now()
+        session.add(current)
+        await session.commit()
+    return ProductComputation(product_id, version, True, summary, breakdown)
+
+
+async def products_using(context: NodeContext, supplier_did: str, product_id: str) -> list[
+    tuple[str, str]
+]:
+    """(installation id, product id) of our products with a line on that supplier product."""
+    found = []
+    async with context.database.session() as session:
+        rows = (await session.exec(select(InstallationFileRow))).all()
+    for row in rows:
+        parsed = parse_document(row.document)
+        if isinstance(parsed, Failure):
+            continue
+        for product in sorted(set(row.links.values())):
+            lines = upstream_lines(parsed.value, items_of_product(row.links, product))
+            if any(line.supplier_did == supplier_did and line.supplier_product_id == product_id
+                   for line in lines):
+                found.append((row.installation_id, product))
+    return found
+
