@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends
 
 from connector.context import NodeContext, get_context
 from connector.management._catalog_api import router as catalog_router
+from connector.management._process_api import router as process_router
 from connector.management._provider_api import router as provider_router
 
 management_router = APIRouter(prefix="/api/management", tags=["management"])
 management_router.include_router(provider_router)
 management_router.include_router(catalog_router)
+management_router.include_router(process_router)
 
 
 @management_router.get("/node")
