@@ -3,6 +3,8 @@ built with basyx-python-sdk, mappings to and from PACT ProductFootprint v3 (read
 Catena-X PCF aspect 9.0.0 (reads 7.0.0 / 8.0.0), and the read side of the AAS API Part 2
 (`aas_api.build_router`, an edge module handed a repository)."""
 
+from aas_models._catenax import SEMANTIC_ID_9 as CATENAX_PCF_SEMANTIC_ID
+from aas_models._catenax import from_catenax, to_catenax
 from aas_models._conformance import template_conformance
 from aas_models._footprint import (
     Address,
@@ -11,8 +13,11 @@ from aas_models._footprint import (
     FootprintStatus,
     MappingError,
     ProductIdentity,
+    sorted_extras,
 )
+from aas_models._pact import from_pact, to_pact
 from aas_models._repository import AasRepository, MemoryRepository, StoredIdentifiable
+from aas_models._semantics import SUBMODEL as CARBON_FOOTPRINT_SEMANTIC_ID
 from aas_models._serialization import (
     environment,
     template_concept_descriptions,
@@ -25,6 +30,8 @@ from aas_models._submodel import SUBMODEL_ID_SHORT, build_submodel, parse_submod
 from aas_models._xsd import datetime_text, decimal_text, parse_datetime, parse_decimal
 
 __all__ = [
+    "CARBON_FOOTPRINT_SEMANTIC_ID",
+    "CATENAX_PCF_SEMANTIC_ID",
     "SUBMODEL_ID_SHORT",
     "AasRepository",
     "Address",
@@ -40,13 +47,18 @@ __all__ = [
     "datetime_text",
     "decimal_text",
     "environment",
+    "from_catenax",
+    "from_pact",
     "id_short_for",
     "parse_datetime",
     "parse_decimal",
     "parse_submodel",
+    "sorted_extras",
     "template_concept_descriptions",
     "template_conformance",
+    "to_catenax",
     "to_json_dict",
     "to_json_text",
+    "to_pact",
     "value_only_text",
 ]

@@ -5,7 +5,7 @@ t of good (Implementing Regulation 2025/2547 Art. 4)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -66,8 +66,9 @@ class ProductIdentity:
 class Footprint:
     """One published footprint version of one product.
 
-    `quantities` / `attributes` hold further PACT CarbonFootprint fields by their PACT name
-    (e.g. `fossilCarbonContent`, `geographyRegionOrSubregion`); they travel in `PcfInformation`.
+    `quantities` (decimals), `attributes` (strings) and `structured` (JSON text of lists, objects,
+    booleans) hold further PACT fields by their PACT name (e.g. `fossilCarbonContent`,
+    `geographyRegionOrSubregion`, `dqi`); they travel in `PcfInformation`.
     """
 
     footprint_id: str
@@ -86,9 +87,20 @@ class Footprint:
     cbam: CbamSplit | None = None
     quantities: tuple[tuple[str, Decimal], ...] = field(default=())
     attributes: tuple[tuple[str, str], ...] = field(default=())
+    structured: tuple[tuple[str, str], ...] = field(default=())
 
     def quantity(self, name: str) -> Decimal | None:
         return dict(self.quantities).get(name)
 
     def attribute(self, name: str) -> str | None:
         return dict(self.attributes).get(name)
+
+
+def sorted_extras(footprint: Footprint) -> Footprint:
+    """The footprint with its extra PACT fields in name order (the canonical form)."""
+    return replace(
+        footprint,
+        quantities=tuple(sorted(footprint.quantities)),
+        attributes=tuple(sorted(footprint.attributes)),
+        structured=tuple(sorted(footprint.structured)),
+    )

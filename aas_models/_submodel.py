@@ -34,6 +34,7 @@ CBAM_FIELDS: tuple[tuple[str, str], ...] = (
     ("DefaultValueShare", "default_value_share"),
 )
 PACT_PREFIX = "pact:"
+JSON_PREFIX = "pact-json:"
 
 
 def build_submodel(submodel_id: str, footprint: Footprint) -> model.Submodel:
@@ -159,6 +160,8 @@ def _information(footprint: Footprint) -> list[model.SubmodelElement]:
         elements.append(decimal_prop(_id_short(name), value, own(PACT_PREFIX + name)))
     for name, text in footprint.attributes:
         elements.append(string_prop(_id_short(name), text, own(PACT_PREFIX + name)))
+    for name, text in footprint.structured:
+        elements.append(string_prop(_id_short(name), text, own(JSON_PREFIX + name)))
     return elements
 
 
@@ -198,8 +201,9 @@ def parse_submodel(submodel: model.Submodel) -> Footprint:
         expires_at=_optional(pcf, "ExpirationDate"),
         handover_address=_parse_address(pcf),
         cbam=_parse_cbam(info),
-        quantities=_pact_values(information, Decimal),
-        attributes=_pact_values(information, str),
+        quantities=_pact_values(information, Decimal, PACT_PREFIX),
+        attributes=_pact_values(information, str, PACT_PREFIX),
+        structured=_pact_values(information, str, JSON_PREFIX),
     )
 
 
@@ -241,8 +245,8 @@ def _parse_cbam(info: dict[str, Any]) -> CbamSplit | None:
     return CbamSplit(**{attr: Decimal(info[id_short].value) for id_short, attr in CBAM_FIELDS})
 
 
-def _pact_values(information: Any, kind: type) -> tuple[Any, ...]:
-    prefix = sem.own(PACT_PREFIX)
+def _pact_values(information: Any, kind: type, marker: str) -> tuple[Any, ...]:
+    prefix = sem.own(marker)
     found = []
     for element in information.value:
         semantic = element.semantic_id.key[0].value if element.semantic_id else ""
