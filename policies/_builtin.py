@@ -77,7 +77,7 @@ def _compile_membership(constraint: Constraint, scope: Scope, path: str) -> Comp
         raise RightOperandError("Membership expects 'active'")
 
     def check(ctx: PolicyContext) -> Reason | None:
-        if ctx.valid_credentials("MembershipCredential"):
+        if ctx.has_valid_credential("MembershipCredential"):
             return None
         return unsatisfied(constraint, path, "no valid MembershipCredential", "active", None)
 
@@ -137,11 +137,18 @@ def _compile_group(constraint: Constraint, scope: Scope, path: str) -> Compiled:
     expected = _expected(constraint)
     test = collection_test(constraint.operator, expected)
 
+    # Shortcut on the DID's groups only where more groups can never turn true into false.
+    monotone = constraint.operator in (Operator.IS_ANY_OF, Operator.IS_ALL_OF, Operator.HAS_PART,
+                                       Operator.EQ)
+
     def check(ctx: PolicyContext) -> Reason | None:
-        ids = {ctx.participant_id}
-        if ctx.partner_groups:
-            ids |= business_partner_numbers(ctx)
-        groups = frozenset(g for g, members in ctx.partner_groups.items() if ids & members)
+        me = ctx.participant_id
+        groups = frozenset(g for g, members in ctx.partner_groups.items() if me in members)
+        if monotone and test(groups):
+            return None
+        bpns = business_partner_numbers(ctx) if ctx.partner_groups else frozenset()
+        if bpns:  # groups may also list business partner numbers
+            groups |= {g for g, members in ctx.partner_groups.items() if bpns & members}
         if test(groups):
             return None
         return unsatisfied(constraint, path, "business partner group not allowed", expected,

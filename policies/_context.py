@@ -48,16 +48,19 @@ class CredentialClaim:
     issued_at: datetime | None = None
     expires_at: datetime | None = None
     id: str | None = None
+    _names: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "types", frozenset(self.types))
+        names = {t.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for t in self.types}
+        object.__setattr__(self, "_names", frozenset(names | self.types))
         object.__setattr__(self, "claims", MappingProxyType(dict(self.claims)))
         _require_aware(self.issued_at, "issued_at")
         _require_aware(self.expires_at, "expires_at")
 
     def has_type(self, name: str) -> bool:
         """True when `name` is one of the types, by short name or by IRI ending in it."""
-        return name in self.types or any(t.endswith(("/" + name, "#" + name)) for t in self.types)
+        return name in self._names
 
     def valid_for(self, subject: str, now: datetime) -> bool:
         """About `subject`, already issued and not expired at `now`."""
@@ -96,6 +99,13 @@ class PolicyContext:
         object.__setattr__(self, "credentials", tuple(self.credentials))
         groups = {name: frozenset(members) for name, members in self.partner_groups.items()}
         object.__setattr__(self, "partner_groups", MappingProxyType(groups))
+
+    def has_valid_credential(self, type_name: str) -> bool:
+        """Whether the counterparty holds a credential of `type_name` valid at `now`."""
+        for c in self.credentials:
+            if c.has_type(type_name) and c.valid_for(self.participant_id, self.now):
+                return True
+        return False
 
     def valid_credentials(self, type_name: str) -> tuple[CredentialClaim, ...]:
         """The counterparty's credentials of `type_name` that are valid at `now`."""

@@ -237,6 +237,10 @@ class CompiledPolicy:
     notes: tuple[Reason, ...]
     permissions: Node
     prohibitions: tuple[tuple[str, Node], ...]
+    _allowed: Decision = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_allowed", Decision(True, (), self.notes))
 
     def evaluate(self, context: PolicyContext) -> Decision:
         """The decision for `context` (a counterparty at a moment)."""
@@ -248,7 +252,7 @@ class CompiledPolicy:
                 reasons += (Reason("prohibited", "a prohibition of use applies", path),)
         if reasons:
             return Decision(False, reasons, self.notes)
-        return Decision(True, (), self.notes)
+        return self._allowed
 
 
 @lru_cache(maxsize=1024)

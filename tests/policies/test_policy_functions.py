@@ -490,3 +490,13 @@ def test_policy_with_permission_model_when_built_directly_evaluates() -> None:
         permissions=(Permission("use", (Constraint("dateTime", "gteq", "2026-01-01"),)),)
     )
     assert decide(policy) is True
+
+
+@pytest.mark.parametrize(("operator", "expected"), [("isNoneOf", False), ("neq", False)])
+def test_business_partner_group_exclusion_when_bpn_listed_denies(
+    operator: str, expected: bool
+) -> None:
+    groups = {"blocked": frozenset({"BPNL000000000002"}), "other": frozenset({CONSUMER})}
+    right = ["blocked"] if operator == "isNoneOf" else "blocked"
+    policy = one("BusinessPartnerGroup", operator, right)
+    assert decide(policy, credentials=(pcf(),), partner_groups=groups) is expected
