@@ -63,7 +63,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def make_settings(node_dir: Path, database_url: str = "", **sections: dict[str, Any]) -> Settings:
-    """Settings for a test node in `node_dir` (no keys generated; identity tests do that)."""
+    """Settings for a test node in `node_dir`, with an encrypted node key (generated once)."""
     raw: dict[str, Any] = {
         "node": {
             "name": "test-node",
@@ -76,4 +76,16 @@ def make_settings(node_dir: Path, database_url: str = "", **sections: dict[str, 
     }
     for section, values in sections.items():
         raw.setdefault(section, {}).update(values)
-    return settings_from_mapping(node_dir, raw)
+    settings = settings_from_mapping(node_dir, raw)
+    _ensure_node_key(settings)
+    return settings
+
+
+def _ensure_node_key(settings: Settings) -> None:
+    """The identity feature loads the node key at start; give test nodes one."""
+    from connector.identity.keys import generate_key, store_key
+    from connector.identity.provisioning import node_key_location
+
+    location = node_key_location(settings)
+    if not location.private_key_file.exists():
+        store_key(generate_key(settings.keys.algorithm), location, os.environ)
