@@ -1,7 +1,6 @@
 """`compute`: installation emissions -> processes -> goods (SEE), and BOM products (PCF).
 
-Runs in its own decimal context (34 significant digits, half-even, traps on invalid operations)
-so that the caller's context never changes a figure (CALC.md section 16, "Numbers").
+Runs in its own decimal context (`_context.CONTEXT`), whatever the caller's context is.
 """
 
 from __future__ import annotations
@@ -9,8 +8,10 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from calc import _attribution as attr
+from calc._context import CONTEXT
 from calc._defaults import DefaultValuesTable
 from calc._model import CalcInput, Process, SupplierKey, SupplierValue
 from calc._parse_base import CalcError
@@ -20,11 +21,6 @@ from calc._provenance import derived, own
 from calc._result import CalcResult, PrecursorResult, ProcessResult
 from calc._see import SeeInputs, _precursor, counts_indirect, good_result, topological
 
-CONTEXT = decimal.Context(
-    prec=34,
-    rounding=decimal.ROUND_HALF_EVEN,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
 _ZERO = Decimal(0)
 
 
@@ -36,7 +32,8 @@ def compute(
 ) -> CalcResult | list[CalcError]:
     """SEE per good and PCF per product with provenance, or the values that are missing."""
     with decimal.localcontext(CONTEXT):
-        return _compute(model, default_values, supplier_values or {}, import_mass_t)
+        snapshot = MappingProxyType(dict(supplier_values or {}))
+        return _compute(model, default_values, snapshot, import_mass_t)
 
 
 def _compute(
@@ -56,7 +53,7 @@ def _compute(
         result = _process(p, buckets[p.id], done, ctx)
         if result is not None:
             done[p.id] = result
-    products = aggregate(model.products, supplied)
+    products = aggregate(model.products, supplied, model.bom_order)
     if isinstance(products, list):
         ctx.errors.extend(products)
         return ctx.errors

@@ -244,3 +244,4 @@ class CalcInput:
     electricity_consumption: tuple[ElectricityConsumption, ...] = ()
     processes: tuple[Process, ...] = ()
     products: tuple[Product, ...] = ()
+    bom_order: tuple[int, ...] = ()  # indices of products, components before parents

@@ -56,7 +56,7 @@ def parse_input(data: Any) -> CalcInput | list[CalcError]:
     heat_in, heat_out = read_heat(r, root, pids)
     wg_in, wg_out = read_waste_gases(r, root, pids)
     el_prod, el_cons = read_electricity(r, root, pids)
-    products = read_products(r, root)
+    products, order = read_products(r, root)
     if "processes" not in root and "products" not in root:
         r.error("processes", "required value is missing (give processes, products or both)")
     if r.errors or regime is None or installation is None or period is None:
@@ -76,6 +76,7 @@ def parse_input(data: Any) -> CalcInput | list[CalcError]:
         el_cons,
         processes,
         products,
+        bom_order=order,
     )
 
 

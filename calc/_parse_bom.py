@@ -22,7 +22,9 @@ _PCF_UNITS = {f"kg CO2e/{du}": du for du in _DU}
 _COMPONENT_KEYS = ("id", "name", "quantity", "product", "supplier", "pcf")
 
 
-def read_products(r: Reader, root: Mapping[str, Any]) -> tuple[Product, ...]:
+def read_products(
+    r: Reader, root: Mapping[str, Any]
+) -> tuple[tuple[Product, ...], tuple[int, ...]]:
     keys = (
         "id",
         "name",
@@ -44,9 +46,10 @@ def read_products(r: Reader, root: Mapping[str, Any]) -> tuple[Product, ...]:
             raw.append((m, path, pid, du))
     units = {pid: du for _, _, pid, du in raw}
     products = [p for m, path, pid, du in raw if (p := _product(r, m, path, pid, du, units))]
-    for ref in _bom_cycles(products):
+    refs, order = bom_order(products)
+    for ref in refs:
         r.error(ref, "bill-of-materials cycle: a product contains itself")
-    return tuple(products)
+    return tuple(products), order
 
 
 def _product(
@@ -185,14 +188,17 @@ def read_pcf(r: Reader, m: Mapping[str, Any], key: str, path: str) -> SupplierVa
     )
 
 
-def _bom_cycles(products: Sequence[Product]) -> list[str]:
-    """Refs of the component lines that close a cycle (iterative DFS, no recursion limit)."""
+def bom_order(products: Sequence[Product]) -> tuple[list[str], tuple[int, ...]]:
+    """Refs of the lines that close a cycle, and the products' indices with every internal
+    component before its parent (iterative DFS post-order, no recursion limit)."""
     edges = {
         p.id: [(c.product_id, c.ref) for c in p.components if c.product_id is not None]
         for p in products
     }
+    index = {p.id: i for i, p in enumerate(products)}
     state: dict[str, int] = {}
     refs: list[str] = []
+    post: list[int] = []
     for start in edges:
         if start in state:
             continue
@@ -203,6 +209,7 @@ def _bom_cycles(products: Sequence[Product]) -> list[str]:
             step = next(it, None)
             if step is None:
                 state[node] = 2
+                post.append(index[node])
                 stack.pop()
                 continue
             target, ref = step
@@ -213,4 +220,4 @@ def _bom_cycles(products: Sequence[Product]) -> list[str]:
             elif target not in state:
                 state[target] = 1
                 stack.append((target, iter(edges[target])))
-    return refs
+    return refs, tuple(post)

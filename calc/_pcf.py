@@ -9,10 +9,12 @@ per-line breakdown is built only when asked for (`PcfResult.components()`).
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 
+from calc._context import CONTEXT
 from calc._model import Component, Product, SupplierKey, SupplierValue
 from calc._parse_base import CalcError
 from calc._provenance import Source, SourceKind
@@ -92,34 +94,39 @@ def _resolve(c: Component, supplied: Mapping[SupplierKey, SupplierValue]) -> Res
 
 
 def aggregate(
-    products: Sequence[Product], supplied: Mapping[SupplierKey, SupplierValue]
+    products: Sequence[Product],
+    supplied: Mapping[SupplierKey, SupplierValue],
+    bom_order: Sequence[int] = (),
 ) -> tuple[PcfResult, ...] | list[CalcError]:
-    """PCF of every product, sub-assemblies first; errors name the BOM line without a value."""
+    """PCF of every product, sub-assemblies first; errors name the BOM line without a value.
+
+    `bom_order` (from the parser) saves the ordering pass; a supplier's value is resolved once
+    per (participant, product, unit) and reused by every line that names it."""
+    ordered = (
+        [products[i] for i in bom_order] if len(bom_order) == len(products) else order(products)
+    )
     memo: Memo = {}
-    leaves: dict[str, Resolved] = {}
+    cache: dict[tuple[str, str, str], tuple[Decimal, Decimal, Decimal]] = {}
     errors: list[CalcError] = []
     results: dict[str, PcfResult] = {}
-    for p in order(products):
-        pcf = p.own_kg_co2e_per_unit
+    for p in ordered:
+        pcf = prim = p.own_kg_co2e_per_unit
         bio = p.own_biogenic_kg_co2e_per_unit
-        prim = pcf
         for c in p.components:
             pid = c.product_id
             if pid is not None:
-                v_pcf, v_bio, v_prim = memo[pid]
+                v = memo[pid]
             else:
-                found = _resolve(c, supplied)
+                found = _leaf(c, supplied, cache)
                 if isinstance(found, CalcError):
                     errors.append(found)
                     continue
-                leaves[c.ref] = found
-                v_pcf, v_bio, v_prim = found[0], found[1], found[2]
+                v = found
             q = c.quantity
-            x = q * v_pcf
-            pcf += x
-            prim += x if v_prim == v_pcf else q * v_prim
-            if v_bio:
-                bio += q * v_bio
+            pcf += q * v[0]
+            prim += q * v[2]
+            if v[1]:
+                bio += q * v[1]
         memo[p.id] = (pcf, bio, prim)
         results[p.id] = PcfResult(
             p.id,
@@ -130,31 +137,58 @@ def aggregate(
             bio,
             prim / pcf if pcf else _ZERO,
             prim,
-            partial(_lines, p, memo, leaves),
+            partial(_lines, p, memo, supplied),
         )
     if errors:
         return errors
     return tuple(results[p.id] for p in products)
 
 
-def _lines(p: Product, memo: Memo, leaves: Mapping[str, Resolved]) -> tuple[ComponentResult, ...]:
-    out = []
-    for c in p.components:
-        if c.product_id is not None:
-            v_pcf, v_bio, v_prim = memo[c.product_id]
-            source = Source(SourceKind.OWN_DATA, f"{c.ref}.product", (("product", c.product_id),))
-        else:
-            v_pcf, v_bio, v_prim, source = leaves[c.ref]
-        out.append(
-            ComponentResult(
-                c.id,
-                c.quantity,
-                c.unit,
-                v_pcf,
-                c.quantity * v_pcf,
-                c.quantity * v_bio,
-                c.quantity * v_prim,
-                source,
-            )
-        )
-    return tuple(out)
+def _leaf(
+    c: Component,
+    supplied: Mapping[SupplierKey, SupplierValue],
+    cache: dict[tuple[str, str, str], tuple[Decimal, Decimal, Decimal]],
+) -> tuple[Decimal, Decimal, Decimal] | CalcError:
+    s = c.supplier
+    key = None
+    if s is not None and c.inline is None and c.secondary is None:
+        key = (s.participant_id, s.product_id, c.unit)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    found = _resolve(c, supplied)
+    if isinstance(found, CalcError):
+        return found
+    value = (found[0], found[1], found[2])
+    if key is not None:
+        cache[key] = value
+    return value
+
+
+def _lines(
+    p: Product, memo: Memo, supplied: Mapping[SupplierKey, SupplierValue]
+) -> tuple[ComponentResult, ...]:
+    with decimal.localcontext(CONTEXT):
+        return tuple(_line(c, memo, supplied) for c in p.components)
+
+
+def _line(
+    c: Component, memo: Memo, supplied: Mapping[SupplierKey, SupplierValue]
+) -> ComponentResult:
+    if c.product_id is not None:
+        v_pcf, v_bio, v_prim = memo[c.product_id]
+        source = Source(SourceKind.OWN_DATA, f"{c.ref}.product", (("product", c.product_id),))
+    else:
+        found = _resolve(c, supplied)
+        assert not isinstance(found, CalcError)  # aggregate() resolved it before
+        v_pcf, v_bio, v_prim, source = found
+    return ComponentResult(
+        c.id,
+        c.quantity,
+        c.unit,
+        v_pcf,
+        c.quantity * v_pcf,
+        c.quantity * v_bio,
+        c.quantity * v_prim,
+        source,
+    )

@@ -111,8 +111,13 @@ def _purchased(x: Precursor, ctx: SeeInputs) -> tuple[str, Decimal, Decimal, Sou
         )
     year = ctx.model.options.markup_year if ctx.model.options.apply_default_markup else None
     if x.amount_unit != "t":
-        ctx.errors.append(CalcError(join(x.ref, "mass"), "no supplier value: default values "
-                                    "(2025/2621) are per tonne of product, give the mass in t"))
+        ctx.errors.append(
+            CalcError(
+                join(x.ref, "mass"),
+                "no supplier value: default values "
+                "(2025/2621) are per tonne of product, give the mass in t",
+            )
+        )
         return None
     dv = ctx.defaults.lookup(ctx.definitive, x.country, x.cn_code or "", year)
     if dv is None:
