@@ -7,15 +7,23 @@ ask for and maps their outcomes onto the resolver's line outcomes."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from catalog import CatalogParseError, Dataset, parse_catalog
 from connector.context import NodeContext
+from connector.directory import resolve_participant
 from connector.identity import did_document_url
-from connector.negotiation.service import query_agreements
-from connector.outcome import Failure
+from connector.management.consumer import counterparty_catalog
+from connector.management.fetch import fetch_asset
+from connector.negotiation import query_agreements
+from connector.outcome import Failure, Ok, Reason
 from connector.upstream._lines import UpstreamLine
 from connector.upstream._outcomes import FailureCode, Fetched, FetchProblem
 from connector.upstream.resolver import FetchLine
 
 DSP_SUFFIX = "/api/dsp"
+PRODUCT_ID_KEYS = ("productId", "product_id", "manufacturerPartId")
 WELL_KNOWN = "/.well-known/did.json"
 
 
@@ -30,10 +38,12 @@ async def consumers_of_asset(context: NodeContext, asset_id: str) -> set[str]:
 
 
 async def peer_base_url(context: NodeContext, did: str) -> str | None:
-    """A participant's base URL: from the directory, else from its did:web identifier."""
-    for entry in context.settings.directory.participants:
-        if entry.did == did:
-            return entry.dsp_url.rstrip("/").removesuffix(DSP_SUFFIX)
+    """A participant's base URL: its DSP endpoint (directory) without the DSP path, else the
+    origin of its did:web identifier."""
+    participant = await resolve_participant(context, did)
+    if isinstance(participant, Ok):
+        url = participant.value.dsp_url.rstrip("/")
+        return url.split(DSP_SUFFIX, 1)[0] if DSP_SUFFIX in url else url
     try:
         url = did_document_url(did, context.settings.trust.allow_insecure_did_web)
     except ValueError:
@@ -41,10 +51,70 @@ async def peer_base_url(context: NodeContext, did: str) -> str | None:
     return url.removesuffix(WELL_KNOWN).removesuffix("/did.json")
 
 
+def product_datasets(document: dict[str, Any], product_id: str) -> list[Dataset]:
+    """Datasets of a parsed catalog whose product-id property equals `product_id`."""
+    catalog = parse_catalog(document)
+    return [
+        dataset for dataset in catalog.datasets
+        if any(key.rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1]
+               in PRODUCT_ID_KEYS and _text(value) == product_id
+               for key, value in dataset.properties.items())
+    ]
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("@value")
+    return value if isinstance(value, str) else None
+
+
+def _code(failure: Failure) -> FailureCode:
+    """Map the contract layer's failure onto why the line fell back."""
+    text = failure.detail.lower()
+    if "terminated" in text or failure.reason is Reason.FORBIDDEN or "polic" in text:
+        return FailureCode.POLICY_DENIED
+    if failure.reason is Reason.NOT_FOUND:
+        return FailureCode.NOT_OFFERED
+    if failure.reason in (Reason.BAD_GATEWAY, Reason.UNAVAILABLE):
+        return FailureCode.UNREACHABLE
+    return FailureCode.ERROR
+
+
+async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | FetchProblem:
+    """Directory -> catalog (cached) -> the product's dataset -> agreement / EDR (reused when
+    valid) -> the CarbonFootprint submodel, as JSON."""
+    participant = await resolve_participant(context, line.supplier_did)
+    if isinstance(participant, Failure):
+        return FetchProblem(FailureCode.UNKNOWN_PARTICIPANT, participant.detail)
+    dsp_url = participant.value.dsp_url
+    document = await counterparty_catalog(context, dsp_url, line.supplier_did)
+    if isinstance(document, Failure):
+        return FetchProblem(_code(document), document.detail)
+    try:
+        datasets = product_datasets(document.value, line.supplier_product_id)
+    except CatalogParseError as exc:
+        return FetchProblem(FailureCode.INVALID_DATA, f"supplier catalog is malformed: {exc}")
+    if not datasets:
+        return FetchProblem(FailureCode.POLICY_DENIED, (
+            f"{line.supplier_did} shows us no dataset for product {line.supplier_product_id} "
+            "(its access policy does not admit us, or it publishes none)"))
+    fetched = await fetch_asset(context, line.supplier_did, datasets[0].id, dsp_url=dsp_url)
+    if isinstance(fetched, Failure):
+        return FetchProblem(_code(fetched), fetched.detail)
+    result = fetched.value
+    try:
+        submodel = json.loads(result.body)
+    except ValueError:
+        return FetchProblem(FailureCode.INVALID_DATA, "supplier data plane sent no JSON",
+                            not result.reused, not result.reused)
+    return Fetched(submodel if isinstance(submodel, dict) else {}, result.agreement_id,
+                   result.asset_id, negotiated=not result.reused, transferred=not result.reused)
+
+
 def exchange_fetch(context: NodeContext) -> FetchLine:
-    """The production fetch: catalog -> offer -> agreement -> transfer / EDR -> submodel."""
+    """The production fetch used by the resolver."""
 
     async def fetch(line: UpstreamLine) -> Fetched | FetchProblem:
-        return FetchProblem(FailureCode.ERROR, "contract exchange not available")
+        return await fetch_line(context, line)
 
     return fetch

@@ -34,21 +34,28 @@ def read_supplier_value(submodel: dict[str, Any]) -> Ok[tuple[dict[str, Any], st
     return Ok((figures(footprint), str(footprint.version)))
 
 
+def _num(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 def figures(footprint: Footprint) -> dict[str, Any]:
     """The figures of a footprint as decimal strings, PCF per one declared unit."""
     quantity = footprint.declared_quantity if footprint.declared_quantity > 0 else Decimal(1)
     found: dict[str, Any] = {
-        "pcf_kg_co2e": str(footprint.pcf_kg_co2e / quantity),
+        "pcf_kg_co2e": _num(footprint.pcf_kg_co2e / quantity),
         "declared_unit": footprint.declared_unit,
         "reporting_period": f"{footprint.period_start.date()}/{footprint.period_end.date()}",
     }
     share = footprint.quantity("primaryDataShare")
     if share is not None:
-        found["primary_data_share"] = str(share / 100 if share > 1 else share)
+        found["primary_data_share"] = _num(share / 100)
     if footprint.cbam is not None:
-        found["see_direct"] = str(footprint.cbam.see_direct_t_co2e_per_t)
-        found["see_indirect"] = str(footprint.cbam.see_indirect_t_co2e_per_t)
-        found["default_share"] = str(footprint.cbam.default_value_share)
+        found["see_direct"] = _num(footprint.cbam.see_direct_t_co2e_per_t)
+        found["see_indirect"] = _num(footprint.cbam.see_indirect_t_co2e_per_t)
+        found["default_share"] = _num(footprint.cbam.default_value_share)
     return found
 
 
