@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from connector.app import FEATURES
+from connector.identity import check_node_key
 from connector.serve import serve_node
 from connector.settings import SettingsError, load_settings
 
@@ -49,6 +50,7 @@ def serve(
     """Run the node: protocol, management and data-plane surfaces."""
     try:
         settings = load_settings(node_dir)
+        check_node_key(settings)
     except SettingsError as exc:
         raise fail(str(exc)) from None
     serve_node(settings)

@@ -22,13 +22,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
+from connector.settings import SettingsError
+
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
 ALGORITHMS: dict[str, str] = {"Ed25519": "EdDSA", "P-256": "ES256"}
 """Key algorithm (config value) -> JWS `alg`."""
 
 
-class KeyFileError(ValueError):
+class KeyFileError(SettingsError):
     """The key or its passphrase is missing or wrong; the message says which file or variable."""
 
 

@@ -230,6 +230,11 @@ def node_key_location(settings: Settings) -> KeyLocation:
     return key_location(settings.node_dir, settings.keys)
 
 
+def check_node_key(settings: Settings) -> None:
+    """Fail before serving when the node key cannot be loaded (`KeyFileError` names the key)."""
+    load_key(node_key_location(settings))
+
+
 def _load_node(node_dir: Path) -> Settings:
     try:
         return load_settings(node_dir)
