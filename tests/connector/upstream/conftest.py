@@ -44,7 +44,9 @@ async def context(
     await database.dispose()
 
 
-def footprint(version: int, pcf: str, see_direct: str = "2.1", see_indirect: str = "0") -> Footprint:
+def footprint(
+    version: int, pcf: str, see_direct: str = "2.1", see_indirect: str = "0"
+) -> Footprint:
     return Footprint(
         footprint_id=f"urn:test:fp:{version}", version=version, status=FootprintStatus.ACTIVE,
         pcf_kg_co2e=Decimal(pcf), declared_unit="t", declared_quantity=Decimal(1),

@@ -28,7 +28,8 @@ def serve(table: dict) -> object:
             raise answer
         if isinstance(answer, FetchProblem):
             return answer
-        return Fetched(answer, f"agreement-{line.supplier_product_id}", f"asset-{line.supplier_product_id}",
+        product = line.supplier_product_id
+        return Fetched(answer, f"agreement-{product}", f"asset-{product}",
                        negotiated=True, transferred=True)
 
     return fetch
