@@ -8,6 +8,7 @@
 - `unsupported_property`: a rule or constraint carries a property the engine cannot interpret;
 - `no_permission`: no permission grants `use`;
 - `prohibited`: a prohibition on `use` applies;
+- `unsupported_profile`: the policy declares an ODRL profile the engine does not speak;
 - `missing_agreement`: an agreement-relative constraint outside an agreement (transfer/data access).
 Notes (`Decision.notes`) carry what was accepted without a technical check: duties, contractual
 terms (Catena-X legal constraints, declared-by-contract purpose) and checks deferred to a later

@@ -29,6 +29,8 @@ from policies._vocab import (
     GRANTING_ACTIONS,
     IGNORED_RULE_PROPERTIES,
     KNOWN_ACTIONS,
+    KNOWN_PROFILE_NAMESPACES,
+    ODRL_NS,
     LogicalOperator,
     Operator,
     short_name,
@@ -228,6 +230,20 @@ def _prohibition(rule: Prohibition, path: str, build: _Build) -> Node | None:
     return node
 
 
+def _policy_properties(policy: Policy, build: _Build) -> None:
+    """Other ODRL policy properties (e.g. inheritFrom) could add rules we do not see: deny.
+
+    `conflict` is safe to ignore: denying when a prohibition applies is at least as strict as
+    every ODRL conflict strategy. Properties outside ODRL (dct:title, edc:...) are metadata.
+    """
+    for key, _ in policy.extras:
+        if key.startswith(ODRL_NS) and key != ODRL_NS + "conflict":
+            build.deny("unsupported_property", f"unsupported policy property {key}", "")
+    for profile in policy.profiles:  # ODRL 2.2 §2.1: do not process a policy of an unknown profile
+        if not profile.startswith(KNOWN_PROFILE_NAMESPACES):
+            build.deny("unsupported_profile", f"unsupported ODRL profile {profile}", "profile")
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledPolicy:
     """A policy compiled for one scope; `evaluate` is the hot path (no parsing, no lookups)."""
@@ -268,6 +284,7 @@ def compile_policy(
         if (node := _prohibition(rule, f"prohibition[{i}]", build)) is not None)
     for i, duty in enumerate(policy.obligations):
         _duty(duty, f"obligation[{i}]", build)
+    _policy_properties(policy, build)
     if not granting and not build.errors:
         build.deny("no_permission", "no permission grants use", "permission")
     return CompiledPolicy(build.scope, tuple(build.errors), tuple(build.notes),

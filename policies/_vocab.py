@@ -149,6 +149,8 @@ ANNOTATION_PROPERTIES: Final = frozenset({
 # evaluated per asset, so it adds nothing the engine needs.
 IGNORED_RULE_PROPERTIES: Final = ANNOTATION_PROPERTIES | {ODRL_NS + "target"}
 EDC_IN_FORCE_DATE: Final = EDC_NS + "inForceDate"
+# ODRL profiles whose vocabulary the engine speaks (Catena-X, e.g. cx-policy:profile2405).
+KNOWN_PROFILE_NAMESPACES: Final = (CX_POLICY_NS, CX_POLICY_LEGACY_NS, CS_POLICY_NS)
 
 # ODRL structural properties (policy, rule and constraint keys).
 ODRL_PROPERTIES: Final = (

@@ -430,3 +430,28 @@ def test_decision_when_serialised_is_machine_readable() -> None:
         "constraint_unsatisfied [permission[0].constraint[0]]: ParticipantId isAnyOf: "
         "participant not allowed"
     ]
+
+
+def test_policy_inheriting_rules_when_evaluated_denies_unseen_rules() -> None:
+    policy = Policy(permissions=(Permission("use"),),
+                    extras=((ODRL + "inheritFrom", '"urn:policy:parent"'),))
+    decision = evaluate(policy, Scope.CATALOG, context())
+    assert [r.message for r in decision.reasons] == [
+        f"unsupported policy property {ODRL}inheritFrom"]
+
+
+def test_policy_metadata_and_conflict_when_evaluated_are_ignored() -> None:
+    policy = Policy(permissions=(Permission("use"),), extras=(
+        (ODRL + "conflict", '"perm"'), ("http://purl.org/dc/terms/title", '"PCF offer"')))
+    assert allowed(policy) is True
+
+
+def test_policy_with_unknown_profile_when_evaluated_denies() -> None:
+    policy = Policy(permissions=(Permission("use"),), profiles=("https://test.com/profile",))
+    decision = evaluate(policy, Scope.CATALOG, context())
+    assert [(r.code, r.path) for r in decision.reasons] == [("unsupported_profile", "profile")]
+
+
+def test_policy_with_catenax_profile_when_evaluated_allows() -> None:
+    legacy = "https://w3id.org/catenax/policy/profile2405"
+    assert allowed(Policy(permissions=(Permission("use"),), profiles=(legacy,))) is True

@@ -396,6 +396,7 @@ def test_dsp_full_agreement_when_evaluated_with_defaults_denies_unknown_partner(
         "unknown left operand partner",
         "unknown left operand constraint1",
         "unknown left operand constraint2",
+        "unsupported ODRL profile https://test.com/profile",
     }
 
 
