@@ -9,7 +9,9 @@ SIGTERM (or killed). Reused by the identity, DSP and upstream e2e tests.
     mill.stop()
 
 Fixtures: `authority` (a running authority) and `nodes` (a factory `nodes(name, credentials=...)`
-that creates, credentials and starts a node; everything is stopped at teardown).
+that creates, credentials and starts a node; everything is stopped at teardown). They live in a
+plain module, so a test module or conftest that wants them imports them:
+`from tests.support.nodes import authority, nodes  # noqa: F401`.
 """
 
 from __future__ import annotations
