@@ -16,7 +16,7 @@ from calc._defaults import (
     build_default_values,
     row_from_csv,
 )
-from calc._engine import compute
+from calc._engine import compute, supplier_keys
 from calc._model import (
     CalcInput,
     Options,
@@ -73,4 +73,5 @@ __all__ = [
     "provenance_to_json",
     "result_to_json",
     "row_from_csv",
+    "supplier_keys",
 ]

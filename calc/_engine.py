@@ -184,3 +184,11 @@ def _process(
 def _terms(bucket: attr.Bucket) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]:
     t = bucket.total
     return t("dir"), t("heat_imp"), t("heat_exp"), t("wg_imp"), t("wg_exp"), t("el_prod")
+
+
+def supplier_keys(model: CalcInput) -> tuple[SupplierKey, ...]:
+    """Every supplier product the model names (purchased precursors and BOM lines), once each,
+    in input order: what the tier-n resolver fetches before calling `compute`."""
+    keys = [x.supplier for p in model.processes for x in p.precursors if x.supplier is not None]
+    keys += [c.supplier for p in model.products for c in p.components if c.supplier is not None]
+    return tuple(dict.fromkeys(keys))

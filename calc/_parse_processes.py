@@ -25,6 +25,14 @@ def fu_of(unit: str) -> str:
     return next(fu for fu, group in u.FUNCTIONAL_UNIT_AMOUNTS.items() if unit in group)
 
 
+def cn_text(r: Reader, m: Mapping[str, Any], path: str) -> str | None:
+    """The CN code at `m["cn_code"]`; an unquoted YAML number is accepted as its digits."""
+    value = m.get("cn_code")
+    if isinstance(value, int) and not isinstance(value, bool):
+        m = {**m, "cn_code": str(value)}
+    return r.text(m, "cn_code", path, CN_PATTERN)
+
+
 def cn(text: str) -> str:
     return text.replace(" ", "")
 
@@ -90,7 +98,7 @@ def _good(r: Reader, item: Any, path: str) -> Good | None:
         return None
     before = len(r.errors)
     gid = r.text(m, "id", path)
-    code = r.text(m, "cn_code", path, CN_PATTERN)
+    code = cn_text(r, m, path)
     al = r.quantity(m, "activity_level", path, u.MASS_T)
     clinker = r.fraction(m, "clinker_content", path)
     nitrogen = r.quantity(m, "nitrogen_content", path, u.NITROGEN_KG_PER_T)
@@ -233,7 +241,7 @@ def _purchased(
     mass: tuple[Decimal, str] | None,
     before: int,
 ) -> Precursor | None:
-    code = r.text(m, "cn_code", path, CN_PATTERN)
+    code = cn_text(r, m, path)
     country = r.text(m, "country", path, COUNTRY_PATTERN)
     origin = r.choice(m, "origin", path, ("third_country", "eu", "ets_linked")) or "third_country"
     supplier = read_supplier(r, m, path)

@@ -114,6 +114,7 @@ class GoodResult:
     default_share_of_direct: Decimal
     exceeds_20_percent_rule: bool | None  # None outside the transitional period
     embedded: ImportResult | None
+    electricity_mwh_per_t: Decimal  # embedded electricity of the own process (Annex IV)
     provenance: Provenance
 
 

@@ -298,6 +298,7 @@ def good_result(
         share_dir,
         exceeds,
         embedded,
+        pr.electricity_consumed_mwh / al * k,
         prov,
     )
 

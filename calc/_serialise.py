@@ -109,6 +109,7 @@ def _good(g: GoodResult, provenance: bool) -> dict[str, Any]:
         "default_share_of_total",
         "default_share_20_percent_rule",
         "default_share_of_direct",
+        "electricity_mwh_per_t",
     ):
         out[name] = _num(getattr(g, name))
     if g.embedded is not None:

@@ -107,4 +107,5 @@ def test_public_api_when_imported_is_pinned() -> None:
         "provenance_to_json",
         "result_to_json",
         "row_from_csv",
+        "supplier_keys",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
-from calc import SourceKind, SupplierKey, SupplierValue, compute
+from calc import SourceKind, SupplierKey, SupplierValue, compute, supplier_keys
 from tests.calc.factories import DEFAULTS, installation, parsed, q, run
 
 D = Decimal
@@ -157,3 +157,15 @@ def test_compute_when_default_needed_but_mass_not_in_tonnes_returns_error() -> N
     result = compute(parsed(data), DEFAULTS)
     assert isinstance(result, list)
     assert [e.path for e in result] == ["processes[0].precursors[0].mass"]
+
+
+def test_supplier_keys_when_model_names_suppliers_lists_each_once() -> None:
+    data = installation()
+    data["processes"][0]["precursors"].append(
+        {**data["processes"][0]["precursors"][0], "id": "slab-2"}
+    )
+    assert supplier_keys(parsed(data)) == (KEY,)
+
+
+def test_good_when_electricity_consumed_reports_embedded_mwh_per_t() -> None:
+    assert run(installation()).goods[0].electricity_mwh_per_t == D("0.5")
