@@ -103,7 +103,7 @@ def _compile_framework(constraint: Constraint, scope: Scope, path: str) -> Compi
         if found and (not version or version in versions):
             return None
         actual = versions or None
-        wanted = f"a valid {types[1]} or {types[0]}" + (f" with contractVersion {version}"
+        wanted = f"valid {types[1]} or {types[0]}" + (f" with contractVersion {version}"
                                                          if version else "")
         return unsatisfied(constraint, path, f"no {wanted}", text, actual)
 

@@ -122,7 +122,7 @@ def test_framework_agreement_when_version_differs_reports_found_versions() -> No
     reason = decision.reasons[0]
     assert (reason.expected, reason.actual) == ("Pcf:2.0", ["1.0"])
     assert reason.message == (
-        "FrameworkAgreement eq: no a valid PcfFrameworkCredential or "
+        "FrameworkAgreement eq: no valid PcfFrameworkCredential or "
         "PcfCredential with contractVersion 2.0"
     )
 
