@@ -107,6 +107,17 @@ class DirectorySection(_Section):
     file: str = ""
 
 
+class WorkSection(_Section):
+    """The work loop that sends protocol messages (connector/work): leases, sweep, backoff."""
+
+    lease_s: float = Field(default=15.0, gt=0)
+    sweep_s: float = Field(default=2.0, gt=0)
+    concurrency: int = Field(default=64, ge=1)
+    max_attempts: int = Field(default=12, ge=1)
+    backoff_base_s: float = Field(default=0.2, gt=0)
+    backoff_max_s: float = Field(default=10.0, gt=0)
+
+
 class Settings(BaseModel):
     """Everything a node needs to start. `node_dir` is where relative paths resolve."""
 
@@ -121,6 +132,7 @@ class Settings(BaseModel):
     keys: KeysSection = KeysSection()
     log: LogSection = LogSection()
     directory: DirectorySection = DirectorySection()
+    work: WorkSection = WorkSection()
 
     @property
     def database_url(self) -> str:

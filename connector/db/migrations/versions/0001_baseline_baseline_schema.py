@@ -2,7 +2,7 @@
 
 Revision ID: 0001_baseline
 Revises: 
-Create Date: 2026-11-22 22:42:10.738913
+Create Date: 2026-11-22 22:43:08.758109
 """
 from collections.abc import Sequence
 

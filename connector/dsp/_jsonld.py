@@ -1,0 +1,118 @@
+"""JSON-LD for inbound DSP messages (DSP 2025-1 §2 "JSON-LD"; shared/reference/dsp.md §10).
+
+Fast path: a message already in the compact 2025-1 form (context array with the DSP URL, bare
+`@type`) is taken as it is. Anything else (expanded form, prefixed terms, other compactions) is
+expanded with pyld and compacted with the 2025-1 context. Contexts come from local copies only:
+the document loader never touches the network, and an unknown context URL is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pyld import jsonld
+
+from connector.outcome import Failure, Ok, bad_request
+
+log = logging.getLogger("carbonspace.dsp")
+
+DSP_CONTEXT = "https://w3id.org/dspace/2025/1/context.jsonld"
+ODRL_PROFILE_CONTEXT = "https://w3id.org/dspace/2025/1/odrl-profile.jsonld"
+EDC_DSPACE_CONTEXT = "https://w3id.org/edc/dspace/v0.0.1"
+DSP_NAMESPACE = "https://w3id.org/dspace/2025/1/"
+# Tractus-X policies: bare Catena-X left operands; the policy reader resolves them.
+CATENAX_POLICY_CONTEXT = "https://w3id.org/catenax/2025/9/policy/context.jsonld"
+
+_LOCAL_FILES: dict[str, str] = {
+    DSP_CONTEXT: "dspace-2025-1.jsonld",
+    ODRL_PROFILE_CONTEXT: "odrl-profile-2025-1.jsonld",
+    EDC_DSPACE_CONTEXT: "dspace-edc-context-v1.jsonld",
+}
+# Contexts whose terms never change the meaning of a compact 2025-1 message.
+_FAST_CONTEXTS = frozenset({DSP_CONTEXT, EDC_DSPACE_CONTEXT, CATENAX_POLICY_CONTEXT})
+_COMPACT_TYPES = frozenset(
+    {
+        "CatalogRequestMessage",
+        "DatasetRequestMessage",
+        "Catalog",
+        "Dataset",
+        "CatalogError",
+        "ContractRequestMessage",
+        "ContractOfferMessage",
+        "ContractAgreementMessage",
+        "ContractAgreementVerificationMessage",
+        "ContractNegotiationEventMessage",
+        "ContractNegotiationTerminationMessage",
+        "ContractNegotiation",
+        "ContractNegotiationError",
+        "TransferRequestMessage",
+        "TransferStartMessage",
+        "TransferCompletionMessage",
+        "TransferSuspensionMessage",
+        "TransferTerminationMessage",
+        "TransferProcess",
+        "TransferError",
+    }
+)
+
+
+class UnknownContextError(ValueError):
+    """A message referenced a context we hold no local copy of."""
+
+
+@cache
+def _local_document(url: str) -> dict[str, Any]:
+    name = _LOCAL_FILES[url]
+    text = (resources.files("connector.dsp") / "_contexts" / name).read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def local_loader(url: str, _options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld document loader over the shipped context copies; never fetches."""
+    key = url.rstrip("/") if url.rstrip("/") in _LOCAL_FILES else url
+    if key not in _LOCAL_FILES:
+        raise UnknownContextError(f"unknown JSON-LD context {url!r} (no local copy)")
+    return {"contextUrl": None, "documentUrl": url, "document": _local_document(key)}
+
+
+def _is_fast(message: dict[str, Any]) -> bool:
+    context = message.get("@context")
+    if not isinstance(context, list) or DSP_CONTEXT not in context:
+        return False
+    if not all(isinstance(entry, str) and entry in _FAST_CONTEXTS for entry in context):
+        return False
+    return message.get("@type") in _COMPACT_TYPES
+
+
+def normalise(message: Any) -> Ok[dict[str, Any]] | Failure:
+    """The compact DSP 2025-1 form of an inbound message, or a 400 failure."""
+    if isinstance(message, list) and len(message) == 1:
+        message = message[0]  # the expanded form of one node
+    if not isinstance(message, dict):
+        return bad_request("a DSP message must be a JSON object")
+    if _is_fast(message):
+        return Ok(message)
+    try:
+        expanded = jsonld.expand(message, {"documentLoader": local_loader, "base": None})
+        compacted = jsonld.compact(
+            expanded, {"@context": DSP_CONTEXT}, {"documentLoader": local_loader, "base": None}
+        )
+    except (jsonld.JsonLdError, UnknownContextError, TypeError, ValueError) as exc:
+        log.info("JSON-LD processing refused a message", extra={"reason": str(exc)[:200]})
+        return bad_request("the message is not JSON-LD this node can read", _root_cause(exc))
+    compacted["@context"] = [DSP_CONTEXT]
+    return Ok(compacted)
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, BaseException):
+        return _root_cause(cause)
+    return str(exc).splitlines()[0][:200]

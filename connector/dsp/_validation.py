@@ -1,0 +1,104 @@
+"""JSON-schema validation of DSP 2025-1 messages against the spec's own schemas (draft 2019-09).
+
+The schemas are byte copies of `artifacts/src/main/resources/<area>/*-schema.json` at tag
+`2025-1-err1`, shipped in `_schemas/`. Three transfer schemas use the pointer
+`#definitions/...`; it is read as `#/definitions/...` at load time (shared/reference/dsp.md §11).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft201909Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT201909
+
+from connector.outcome import Failure, bad_request
+
+SCHEMA_BASE = "https://w3id.org/dspace/2025/1/"
+
+# Message `@type` -> schema path under `_schemas/`.
+SCHEMA_BY_TYPE: dict[str, str] = {
+    "CatalogRequestMessage": "catalog/catalog-request-message-schema.json",
+    "DatasetRequestMessage": "catalog/dataset-request-message-schema.json",
+    "Catalog": "catalog/catalog-schema.json",
+    "Dataset": "catalog/dataset-schema.json",
+    "CatalogError": "catalog/catalog-error-schema.json",
+    "ContractRequestMessage": "negotiation/contract-request-message-schema.json",
+    "ContractOfferMessage": "negotiation/contract-offer-message-schema.json",
+    "ContractAgreementMessage": "negotiation/contract-agreement-message-schema.json",
+    "ContractAgreementVerificationMessage": (
+        "negotiation/contract-agreement-verification-message-schema.json"
+    ),
+    "ContractNegotiationEventMessage": "negotiation/contract-negotiation-event-message-schema.json",
+    "ContractNegotiationTerminationMessage": (
+        "negotiation/contract-negotiation-termination-message-schema.json"
+    ),
+    "ContractNegotiation": "negotiation/contract-negotiation-schema.json",
+    "ContractNegotiationError": "negotiation/contract-negotiation-error-schema.json",
+    "TransferRequestMessage": "transfer/transfer-request-message-schema.json",
+    "TransferStartMessage": "transfer/transfer-start-message-schema.json",
+    "TransferCompletionMessage": "transfer/transfer-completion-message-schema.json",
+    "TransferSuspensionMessage": "transfer/transfer-suspension-message-schema.json",
+    "TransferTerminationMessage": "transfer/transfer-termination-message-schema.json",
+    "TransferProcess": "transfer/transfer-process-schema.json",
+    "TransferError": "transfer/transfer-error-schema.json",
+    "VersionResponse": "common/protocol-version-schema.json",
+}
+
+_MAX_PROBLEMS = 5
+
+
+@cache
+def _registry() -> Registry[Any]:
+    """All shipped schemas, keyed by their `$id`."""
+    root = resources.files("connector.dsp") / "_schemas"
+    registry: Registry[Any] = Registry()
+    for area in root.iterdir():
+        if not area.is_dir():
+            continue
+        for entry in area.iterdir():
+            if not entry.name.endswith(".json"):
+                continue
+            text = entry.read_text(encoding="utf-8").replace("#definitions/", "#/definitions/")
+            schema = json.loads(text)
+            registry = registry.with_resource(
+                schema["$id"], Resource.from_contents(schema, default_specification=DRAFT201909)
+            )
+    return registry
+
+
+@cache
+def validator_for(message_type: str) -> Draft201909Validator:
+    """The compiled validator for a message type (KeyError for types without a schema)."""
+    schema_id = SCHEMA_BASE + SCHEMA_BY_TYPE[message_type]
+    schema = _registry().contents(schema_id)
+    return Draft201909Validator(schema, registry=_registry())
+
+
+def schema_problems(message: Any, message_type: str) -> list[str]:
+    """Every schema violation of `message` as `path: problem` (empty when valid)."""
+    problems = []
+    for error in validator_for(message_type).iter_errors(message):
+        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        problems.append(f"{where}: {error.message}")
+    return problems
+
+
+def validate_message(message: Any, expected_types: tuple[str, ...]) -> Failure | None:
+    """None when `message` is one of `expected_types` and valid against its DSP schema."""
+    if not isinstance(message, dict):
+        return bad_request("a DSP message must be a JSON object")
+    message_type = message.get("@type")
+    if message_type not in expected_types:
+        wanted = " or ".join(expected_types)
+        return bad_request(f"@type: expected {wanted}, got {message_type!r}")
+    problems = schema_problems(message, message_type)
+    if problems:
+        return bad_request(
+            f"{message_type} does not match the DSP 2025-1 schema", *problems[:_MAX_PROBLEMS]
+        )
+    return None

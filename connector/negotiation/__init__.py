@@ -1,0 +1,59 @@
+"""Contract negotiation (DSP 2025-1), both roles: the state machine as data, the use cases the
+management API calls, the inbound message handlers the DSP router calls, the outbound steps the
+work loop runs. Agreements are stored with their policy."""
+
+from connector.negotiation._inbound import (
+    Reply,
+    negotiation_for_peer,
+    on_initial_offer,
+    on_initial_request,
+    on_message,
+)
+from connector.negotiation._policy import DATA_ACCESS, TRANSFER, Verdict, evaluate_for, read_policy
+from connector.negotiation._store import commit_and_dispatch, load_for_update, new_pid, query_rows
+from connector.negotiation.models import AgreementRow, NegotiationRow
+from connector.negotiation.processors import NegotiationProcessor
+from connector.negotiation.service import (
+    callback_address,
+    get_agreement,
+    get_negotiation,
+    query_agreements,
+    query_negotiations,
+    request_contract,
+    revoke_agreement,
+    terminate_negotiation,
+    wait_for_negotiation,
+)
+from connector.negotiation.states import NegotiationMessage, NegotiationState, Role
+
+__all__ = [
+    "DATA_ACCESS",
+    "TRANSFER",
+    "AgreementRow",
+    "NegotiationMessage",
+    "NegotiationProcessor",
+    "NegotiationRow",
+    "NegotiationState",
+    "Reply",
+    "Role",
+    "Verdict",
+    "callback_address",
+    "commit_and_dispatch",
+    "evaluate_for",
+    "get_agreement",
+    "get_negotiation",
+    "load_for_update",
+    "negotiation_for_peer",
+    "new_pid",
+    "on_initial_offer",
+    "on_initial_request",
+    "on_message",
+    "query_agreements",
+    "query_negotiations",
+    "query_rows",
+    "read_policy",
+    "request_contract",
+    "revoke_agreement",
+    "terminate_negotiation",
+    "wait_for_negotiation",
+]

@@ -1,0 +1,325 @@
+"""Handlers of inbound contract negotiation messages, both roles (DSP 2025-1 "Contract
+Negotiation Protocol"; shared/reference/dsp.md §3.3, §5, §8). One transaction each: load the row
+`FOR UPDATE`, check the sender and the pids, check the move against the state table (a duplicate
+of an applied message is acknowledged without change), apply, enqueue the next step, commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from connector.negotiation import _policy, _store
+from connector.negotiation.models import AgreementRow, NegotiationRow
+from connector.negotiation.schemas import contract_negotiation
+from connector.negotiation.service import KIND
+from connector.negotiation.states import NegotiationMessage, NegotiationState, Role, received_move
+from connector.outcome import Failure, Ok, bad_request, not_found
+from connector.work import WorkItem, enqueue
+
+if TYPE_CHECKING:
+    from connector.context import NodeContext
+
+_M = NegotiationMessage
+_S = NegotiationState
+
+# Where a repeated message leaves us unchanged (peers retry after a lost ACK or a crash).
+_DUPLICATE_STATES: dict[NegotiationMessage, frozenset[NegotiationState]] = {
+    _M.AGREEMENT: frozenset({_S.AGREED, _S.VERIFIED, _S.FINALIZED}),
+    _M.VERIFICATION: frozenset({_S.VERIFIED, _S.FINALIZED}),
+    _M.FINALIZED_EVENT: frozenset({_S.FINALIZED}),
+    _M.ACCEPTED_EVENT: frozenset({_S.ACCEPTED}),
+    _M.OFFER: frozenset({_S.OFFERED}),
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the DSP endpoint answers: a status and a body (None: empty 200)."""
+
+    status: int
+    body: dict[str, Any] | None = None
+
+
+def ack(row: NegotiationRow) -> dict[str, Any]:
+    return contract_negotiation(row.provider_pid or "", row.consumer_pid, row.state)
+
+
+async def negotiation_for_peer(
+    context: NodeContext, participant: Any, pid: str
+) -> Ok[Reply] | Failure:
+    """GET /negotiations/:pid: only the counterparty may see it (else 404)."""
+    async with context.database.session() as session:
+        row = await session.get(NegotiationRow, pid)
+    if row is None or row.counterparty_id != participant.did:
+        return not_found(f"negotiation {pid} not found")
+    return Ok(Reply(200, ack(row)))
+
+
+async def _existing(
+    session: AsyncSession, role: Role, participant: Any, consumer_pid: str
+) -> NegotiationRow | None:
+    statement = select(NegotiationRow).where(
+        NegotiationRow.role == role,  # type: ignore[arg-type]
+        NegotiationRow.counterparty_id == participant.did,  # type: ignore[arg-type]
+        NegotiationRow.consumer_pid == consumer_pid,  # type: ignore[arg-type]
+    )
+    row: NegotiationRow | None = (await session.exec(statement)).one_or_none()
+    return row
+
+
+async def on_initial_request(
+    context: NodeContext, participant: Any, message: dict[str, Any]
+) -> Ok[Reply] | Failure:
+    """Provider: POST /negotiations/request. Idempotent per (requester, consumerPid)."""
+    if "providerPid" in message:
+        return bad_request(
+            "providerPid: a counter-offer goes to /negotiations/:providerPid/request"
+        )
+    callback = message["callbackAddress"]
+    if not callback.startswith(("http://", "https://")):
+        return bad_request("callbackAddress: must be an http(s) URL")
+    async with context.database.session() as session:
+        existing = await _existing(session, Role.PROVIDER, participant, message["consumerPid"])
+    if existing is not None:
+        return Ok(Reply(201, ack(existing)))
+    resolved = await _policy.resolve_offer(context, participant, message["offer"])
+    if isinstance(resolved, Failure):
+        return bad_request(f"offer.@id: {resolved.detail}", *resolved.details)
+    decision = _decide(context, participant, message, resolved.value)
+    return await _create_provider_row(context, participant, message, resolved.value, decision)
+
+
+def _decide(
+    context: NodeContext, participant: Any, message: dict[str, Any], resolved: Any
+) -> _policy.Verdict:
+    """Offer tampering, then the contract policy in scope contract.negotiation."""
+    matched = _policy.check_request(
+        resolved.policy,
+        message["offer"],
+        resolved.asset_id,
+        context.settings.node.did,
+        message.get("@context"),
+    )
+    if not matched.allowed:
+        return matched
+    return _policy.evaluate_for(
+        resolved.policy, _policy.NEGOTIATION, participant, context.clock.now()
+    )
+
+
+async def _create_provider_row(
+    context: NodeContext,
+    participant: Any,
+    message: dict[str, Any],
+    resolved: Any,
+    decision: _policy.Verdict,
+) -> Ok[Reply] | Failure:
+    from policies import to_dsp
+
+    now = context.clock.now()
+    pid = _store.new_pid()
+    offer = to_dsp(resolved.policy, catenax_terms=False)
+    offer.update({"@id": message["offer"]["@id"], "@type": "Offer", "target": resolved.asset_id})
+    row = NegotiationRow(
+        id=pid,
+        role=Role.PROVIDER,
+        state=_S.REQUESTED,
+        counterparty_id=participant.did,
+        counterparty_address=message["callbackAddress"].rstrip("/"),
+        consumer_pid=message["consumerPid"],
+        provider_pid=pid,
+        offer_id=message["offer"]["@id"],
+        asset_id=resolved.asset_id,
+        offer=offer,
+        contract_definition_id=resolved.contract_definition_id,
+        created_at=now,
+        updated_at=now,
+    )
+    async with context.database.session() as session:
+        session.add(row)
+        if decision.allowed:
+            item = enqueue(context, session, KIND, pid, "agree")
+        else:
+            reason = "; ".join(decision.reasons) or "policy denied"
+            item = enqueue(context, session, KIND, pid, "terminate", {"reason": reason})
+        try:
+            await _store.commit_and_dispatch(context, session, [item], [pid])
+        except IntegrityError:
+            await session.rollback()
+            existing = await _existing(session, Role.PROVIDER, participant, row.consumer_pid)
+            if existing is None:
+                raise
+            return Ok(Reply(201, ack(existing)))
+    return Ok(Reply(201, ack(row)))
+
+
+async def on_initial_offer(
+    context: NodeContext, participant: Any, message: dict[str, Any]
+) -> Ok[Reply] | Failure:
+    """Consumer: POST /negotiations/offers (provider-initiated negotiation) -> OFFERED."""
+    if "consumerPid" in message:
+        return bad_request("consumerPid: an offer in a running negotiation goes to .../offers")
+    offer = message["offer"]
+    if not isinstance(offer.get("target"), str):
+        return bad_request("offer.target: required")
+    now = context.clock.now()
+    pid = _store.new_pid()
+    row = NegotiationRow(
+        id=pid,
+        role=Role.CONSUMER,
+        state=_S.OFFERED,
+        counterparty_id=participant.did,
+        counterparty_address=message["callbackAddress"].rstrip("/"),
+        consumer_pid=pid,
+        provider_pid=message["providerPid"],
+        offer_id=offer["@id"],
+        asset_id=offer["target"],
+        offer=offer,
+        created_at=now,
+        updated_at=now,
+    )
+    async with context.database.session() as session:
+        session.add(row)
+        await _store.commit_and_dispatch(context, session, [], [pid])
+    return Ok(Reply(201, ack(row)))
+
+
+def _check_pids(row: NegotiationRow, message: dict[str, Any]) -> Failure | None:
+    if message.get("consumerPid") != row.consumer_pid:
+        return bad_request(f"consumerPid: {message.get('consumerPid')} does not match the process")
+    if row.provider_pid is not None and message.get("providerPid") != row.provider_pid:
+        return bad_request(f"providerPid: {message.get('providerPid')} does not match the process")
+    return None
+
+
+async def on_message(
+    context: NodeContext,
+    participant: Any,
+    pid: str,
+    kind: NegotiationMessage,
+    message: dict[str, Any],
+) -> Ok[Reply] | Failure:
+    """Any message addressed to an existing negotiation, provider or consumer side."""
+    async with context.database.session() as session:
+        row = await _store.load_for_update(context, session, NegotiationRow, pid)
+        if row is None or row.counterparty_id != participant.did:
+            return not_found(f"negotiation {pid} not found")
+        problem = _check_pids(row, message)
+        if problem is not None:
+            return problem
+        state = NegotiationState(row.state)
+        new_state = received_move(Role(row.role), state, kind)
+        if new_state is None:
+            if state in _DUPLICATE_STATES.get(kind, ()) and _same_agreement(row, kind, message):
+                return Ok(Reply(200))
+            return bad_request(f"{kind.value} is not allowed in state {state} ({row.role})")
+        applied = await _apply(context, session, row, kind, message)
+        if isinstance(applied, Failure):
+            return applied
+        row.state = new_state
+        row.updated_at = context.clock.now()
+        session.add(row)
+        await _store.commit_and_dispatch(context, session, applied, [row.id])
+    return Ok(Reply(200))
+
+
+def _same_agreement(row: NegotiationRow, kind: NegotiationMessage, message: dict[str, Any]) -> bool:
+    if kind is not _M.AGREEMENT:
+        return True
+    return bool(message["agreement"].get("@id") == row.agreement_id)
+
+
+async def _apply(
+    context: NodeContext,
+    session: AsyncSession,
+    row: NegotiationRow,
+    kind: NegotiationMessage,
+    message: dict[str, Any],
+) -> list[WorkItem] | Failure:
+    """The effect of an allowed move; the work it starts."""
+    if kind is _M.AGREEMENT:
+        return await _accept_agreement(context, session, row, message)
+    if kind is _M.VERIFICATION:
+        return [enqueue(context, session, KIND, row.id, "finalize")]
+    if kind is _M.ACCEPTED_EVENT:
+        return [enqueue(context, session, KIND, row.id, "agree")]
+    if kind is _M.FINALIZED_EVENT and row.agreement_id is None:
+        return bad_request("FINALIZED: no agreement was received for this negotiation")
+    if kind is _M.TERMINATION:
+        reasons = "; ".join(str(reason) for reason in message.get("reason", ()))
+        row.error_detail = f"terminated by the counterparty ({message.get('code', '')}): {reasons}"
+    if kind in (_M.OFFER, _M.REQUEST):
+        row.offer = message["offer"]
+        row.offer_id = message["offer"]["@id"]
+    if kind is _M.REQUEST:
+        return [
+            enqueue(
+                context,
+                session,
+                KIND,
+                row.id,
+                "terminate",
+                {"reason": "counter-offers are not accepted"},
+            )
+        ]
+    return []
+
+
+async def _accept_agreement(
+    context: NodeContext, session: AsyncSession, row: NegotiationRow, message: dict[str, Any]
+) -> list[WorkItem] | Failure:
+    """Consumer: the agreement must be the offer we asked for, between the right parties."""
+    agreement = message["agreement"]
+    problems = _agreement_problems(context, row, agreement, message.get("@context"))
+    if problems:
+        return bad_request("the agreement does not match the requested offer", *problems)
+    session.add(
+        AgreementRow(
+            id=agreement["@id"],
+            negotiation_id=row.id,
+            provider_id=row.counterparty_id,
+            consumer_id=context.settings.node.did,
+            asset_id=row.asset_id,
+            policy=agreement,
+            signed_at=_timestamp(agreement.get("timestamp")) or context.clock.now(),
+        )
+    )
+    row.agreement_id = agreement["@id"]
+    row.provider_pid = row.provider_pid or message["providerPid"]
+    return [enqueue(context, session, KIND, row.id, "verify")]
+
+
+def _agreement_problems(
+    context: NodeContext, row: NegotiationRow, agreement: dict[str, Any], message_context: Any
+) -> list[str]:
+    problems = []
+    if agreement.get("target") != row.asset_id:
+        problems.append(f"agreement.target: {agreement.get('target')}, expected {row.asset_id}")
+    if agreement.get("assignee") != context.settings.node.did:
+        problems.append(f"agreement.assignee: {agreement.get('assignee')} is not this node")
+    if agreement.get("assigner") != row.counterparty_id:
+        problems.append(f"agreement.assigner: {agreement.get('assigner')} is not the provider")
+    offered = _policy.read_policy(row.offer)
+    agreed = _policy.read_policy(agreement, message_context)
+    if offered is None or agreed is None:
+        problems.append("agreement: not a readable ODRL policy")
+    else:
+        from policies import match_offer
+
+        result = match_offer(offered, agreed, target=row.asset_id, assigner=row.counterparty_id)
+        problems.extend(result.reasons)
+    return problems
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,97 @@
+"""The policy checks of a negotiation and of everything that runs under an agreement: offer
+matching and evaluation (POLICY stream, `policies`), with the offers MGMT resolves
+(`connector.contracts.service.resolve_offer`). Fail closed: a policy that cannot be read denies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from policies import (
+    AgreementInfo,
+    PolicyContext,
+    PolicyParseError,
+    Scope,
+    evaluate,
+    match_offer,
+    parse_policy,
+)
+
+if TYPE_CHECKING:
+    from connector.context import NodeContext
+    from connector.negotiation.models import AgreementRow
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """allowed, or the reasons why not (one line each)."""
+
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+
+
+def _reasons(decision: Any) -> tuple[str, ...]:
+    return tuple(getattr(reason, "message", str(reason)) for reason in decision.reasons)
+
+
+def read_policy(document: Any, context: Any = None) -> Any:
+    """A `policies.Policy` from a compact/expanded ODRL node, or None when unreadable."""
+    try:
+        return parse_policy(document, context=context)
+    except (PolicyParseError, TypeError, ValueError):
+        return None
+
+
+def check_request(
+    offered: Any,
+    requested_document: dict[str, Any],
+    asset_id: str,
+    provider_id: str,
+    message_context: Any,
+) -> Verdict:
+    """The requested offer must equal the offered policy (target = the asset)."""
+    requested = read_policy(requested_document, message_context)
+    if requested is None:
+        return Verdict(False, ("the requested offer is not a readable ODRL policy",))
+    result = match_offer(offered, requested, target=asset_id, assigner=provider_id)
+    if not result.matched:
+        return Verdict(False, ("the request does not match the offer", *result.reasons))
+    return Verdict(True)
+
+
+def evaluate_for(
+    policy: Any,
+    scope: Scope,
+    participant: Any,
+    now: datetime,
+    agreement: AgreementRow | None = None,
+) -> Verdict:
+    """Evaluate `policy` in `scope` for a verified participant (DID + credential claims)."""
+    if policy is None:
+        return Verdict(False, ("the policy cannot be read",))
+    info = AgreementInfo(agreement.id, _aware(agreement.signed_at)) if agreement else None
+    context = PolicyContext(
+        participant_id=participant.did,
+        now=now,
+        credentials=tuple(getattr(participant, "credentials", ())),
+        agreement=info,
+    )
+    decision = evaluate(policy, scope, context)
+    return Verdict(decision.allowed, _reasons(decision))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+async def resolve_offer(context: NodeContext, participant: Any, offer: dict[str, Any]) -> Any:
+    """MGMT's offer resolution (`connector.contracts.service.resolve_offer`)."""
+    from connector.contracts import service as contracts
+
+    return await contracts.resolve_offer(context, participant, offer)
+
+
+NEGOTIATION = Scope.NEGOTIATION
+TRANSFER = Scope.TRANSFER
+DATA_ACCESS = Scope.DATA_ACCESS

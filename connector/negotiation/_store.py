@@ -1,0 +1,77 @@
+"""Loading, querying and committing negotiation rows; shared by the service, the DSP handlers and
+the processors. Every transition is a conditional update (`version`), rows are read
+`FOR UPDATE` on PostgreSQL, and waiters are signalled right after the commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from connector.outcome import Failure, Ok, bad_request
+from connector.work import WorkItem, dispatch, signals
+
+if TYPE_CHECKING:
+    from connector.context import NodeContext
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def new_pid() -> str:
+    """A process or agreement id: `urn:uuid:<uuid4>` (DSP 2025-1 identifiers)."""
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+async def load_for_update(
+    context: NodeContext, session: AsyncSession, model: type[M], row_id: str
+) -> M | None:
+    statement = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    if context.database.is_postgresql:
+        statement = statement.with_for_update()
+    row: M | None = (await session.exec(statement)).one_or_none()
+    return row
+
+
+async def commit_and_dispatch(
+    context: NodeContext,
+    session: AsyncSession,
+    items: Sequence[WorkItem] = (),
+    changed: Sequence[str] = (),
+) -> None:
+    """Commit, then hand the new work to the loop and wake whoever waits on `changed` rows."""
+    await session.commit()
+    dispatch(context, items)
+    for key in changed:
+        signals(context).notify(key)
+
+
+async def query_rows(
+    context: NodeContext,
+    model: type[M],
+    filters: Mapping[str, Any] | None,
+    offset: int,
+    limit: int,
+    sort: tuple[str, str] | None,
+) -> Ok[list[M]] | Failure:
+    """Equality filters on column names, EDC-style paging and sorting (`(field, ASC|DESC)`)."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    statement = select(model)
+    for field, value in (filters or {}).items():
+        if field not in columns:
+            return bad_request(f"filter: unknown field {field!r}")
+        statement = statement.where(columns[field] == value)
+    if sort is not None:
+        field, order = sort
+        if field not in columns:
+            return bad_request(f"sortField: unknown field {field!r}")
+        column = columns[field]
+        statement = statement.order_by(column.desc() if order.upper() == "DESC" else column.asc())
+    if offset < 0 or limit < 1:
+        return bad_request("offset must be >= 0 and limit >= 1")
+    statement = statement.offset(offset).limit(limit)
+    async with context.database.session() as session:
+        rows = list(await session.exec(statement))
+    return Ok(rows)

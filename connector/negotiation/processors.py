@@ -1,0 +1,229 @@
+"""Outbound steps of a negotiation, run by the work loop (STYLE.md "A process is data": one
+step per action returning done or retry). Each step records its own move first (committed),
+then sends the message, then deletes the work item; a crash in between re-runs the step, and
+the peer drops the duplicate. 5xx / unreachable / 404 -> retry with backoff; another 4xx ->
+the negotiation is TERMINATED with the peer's reason."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from connector.dsp import PeerReply, join_url, send_message
+from connector.negotiation import _store, schemas
+from connector.negotiation.models import AgreementRow, NegotiationRow
+from connector.negotiation.service import KIND, callback_address
+from connector.negotiation.states import TERMINAL, NegotiationState, Role
+from connector.work import Done, Retry, Step, WorkItem, enqueue, finish
+
+if TYPE_CHECKING:
+    from connector.context import NodeContext
+
+_S = NegotiationState
+
+
+async def _finish(
+    context: NodeContext,
+    item: WorkItem,
+    change: Callable[[NegotiationRow], None] | None = None,
+    follow_up: tuple[str, dict[str, Any]] | None = None,
+) -> Done:
+    """Delete the item; optionally change the row and enqueue a follow-up, in one commit."""
+    async with context.database.session() as session:
+        items = []
+        if change is not None or follow_up is not None:
+            row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+            if row is not None and change is not None:
+                change(row)
+                row.updated_at = context.clock.now()
+                session.add(row)
+            if row is not None and follow_up is not None:
+                items.append(enqueue(context, session, KIND, row.id, *follow_up))
+        await finish(session, item)
+        await _store.commit_and_dispatch(context, session, items, [item.subject_id])
+    return Done()
+
+
+async def _move(
+    context: NodeContext,
+    item: WorkItem,
+    allowed: frozenset[NegotiationState],
+    to: NegotiationState,
+    change: Callable[[NegotiationRow], None] | None = None,
+) -> NegotiationRow | None:
+    """Record our own move before sending (idempotent: already at `to` is fine). None when the
+    negotiation is gone or elsewhere (e.g. terminated meanwhile)."""
+    async with context.database.session() as session:
+        row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+        if row is None or (row.state != to and row.state not in allowed):
+            return None
+        if row.state != to:
+            row.state = to
+            row.updated_at = context.clock.now()
+            if change is not None:
+                change(row)
+            session.add(row)
+            await _store.commit_and_dispatch(context, session, [], [row.id])
+        return row
+
+
+def _terminated(reason: str) -> Callable[[NegotiationRow], None]:
+    def change(row: NegotiationRow) -> None:
+        if row.state not in TERMINAL:
+            row.state = _S.TERMINATED
+            row.error_detail = reason[:4000]
+
+    return change
+
+
+async def _outcome(
+    context: NodeContext, item: WorkItem, reply: PeerReply, notify_peer: bool = True
+) -> Step:
+    if reply.ok:
+        return await _finish(context, item)
+    if reply.retryable:
+        return Retry(reply.describe())
+    reason = reply.describe()
+    follow_up = ("terminate", {"reason": reason}) if notify_peer else None
+    return await _finish(context, item, _terminated(reason), follow_up)
+
+
+async def _request(context: NodeContext, item: WorkItem) -> Step:
+    """Consumer: send the initial ContractRequestMessage; store the providerPid from the ACK."""
+    async with context.database.session() as session:
+        row = await session.get(NegotiationRow, item.subject_id)
+    if row is None or row.state in TERMINAL:
+        return await _finish(context, item)
+    message = schemas.contract_request(row.consumer_pid, row.offer, callback_address(context))
+    url = join_url(row.counterparty_address, "negotiations", "request")
+    reply = await send_message(context, "POST", url, row.counterparty_id, message)
+    if not reply.ok:
+        return await _outcome(context, item, reply, notify_peer=False)
+    provider_pid = reply.body.get("providerPid") if isinstance(reply.body, dict) else None
+    if not isinstance(provider_pid, str) or not provider_pid:
+        return await _finish(context, item, _terminated("the provider's ACK has no providerPid"))
+
+    def store_pid(row: NegotiationRow) -> None:
+        row.provider_pid = row.provider_pid or provider_pid
+
+    return await _finish(context, item, store_pid)
+
+
+async def _agree(context: NodeContext, item: WorkItem) -> Step:
+    """Provider: create the agreement and record AGREED (one commit, once), then send the
+    ContractAgreementMessage."""
+    async with context.database.session() as session:
+        row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+        if row is None or row.state not in (_S.REQUESTED, _S.ACCEPTED, _S.AGREED):
+            return await _finish(context, item)
+        if row.state != _S.AGREED:
+            agreement = _agreement_for(context, row)
+            session.add(_agreement_row(context, row, agreement))
+            row.agreement_id = agreement["@id"]
+            row.state = _S.AGREED
+            row.updated_at = context.clock.now()
+            session.add(row)
+            await _store.commit_and_dispatch(context, session, [], [row.id])
+        else:
+            stored = await session.get(AgreementRow, row.agreement_id or "")
+            agreement = dict(stored.policy) if stored is not None else {}
+    message = schemas.contract_agreement(row.id, row.consumer_pid, agreement)
+    url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "agreement")
+    return await _outcome(
+        context, item, await send_message(context, "POST", url, row.counterparty_id, message)
+    )
+
+
+def _agreement_for(context: NodeContext, row: NegotiationRow) -> dict[str, Any]:
+    policy = {k: v for k, v in row.offer.items() if k not in ("@id", "@type", "target")}
+    return {
+        "@id": _store.new_pid(),
+        "@type": "Agreement",
+        **policy,
+        "target": row.asset_id,
+        "assigner": context.settings.node.did,
+        "assignee": row.counterparty_id,
+        "timestamp": context.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _agreement_row(
+    context: NodeContext, row: NegotiationRow, agreement: dict[str, Any]
+) -> AgreementRow:
+    return AgreementRow(
+        id=agreement["@id"],
+        negotiation_id=row.id,
+        provider_id=context.settings.node.did,
+        consumer_id=row.counterparty_id,
+        asset_id=row.asset_id,
+        policy=agreement,
+        contract_definition_id=row.contract_definition_id,
+        signed_at=context.clock.now(),
+    )
+
+
+async def _verify(context: NodeContext, item: WorkItem) -> Step:
+    """Consumer: record VERIFIED, send ContractAgreementVerificationMessage."""
+    row = await _move(context, item, frozenset({_S.AGREED}), _S.VERIFIED)
+    if row is None or row.provider_pid is None:
+        return await _finish(context, item)
+    message = schemas.agreement_verification(row.provider_pid, row.consumer_pid)
+    url = join_url(
+        row.counterparty_address, "negotiations", row.provider_pid, "agreement", "verification"
+    )
+    return await _outcome(
+        context, item, await send_message(context, "POST", url, row.counterparty_id, message)
+    )
+
+
+async def _finalize(context: NodeContext, item: WorkItem) -> Step:
+    """Provider: record FINALIZED, send the FINALIZED event."""
+    row = await _move(context, item, frozenset({_S.VERIFIED}), _S.FINALIZED)
+    if row is None:
+        return await _finish(context, item)
+    message = schemas.negotiation_event(row.id, row.consumer_pid, "FINALIZED")
+    url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "events")
+    return await _outcome(
+        context, item, await send_message(context, "POST", url, row.counterparty_id, message)
+    )
+
+
+async def _terminate(context: NodeContext, item: WorkItem) -> Step:
+    """Either role: record TERMINATED with the reason, tell the peer (its errors are ignored)."""
+    reason = str(item.payload.get("reason") or "terminated")
+    async with context.database.session() as session:
+        row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+        if row is not None and row.state not in TERMINAL:
+            _terminated(reason)(row)
+            row.updated_at = context.clock.now()
+            session.add(row)
+            await _store.commit_and_dispatch(context, session, [], [row.id])
+    if row is None or row.provider_pid is None:
+        return await _finish(context, item)
+    peer_pid = row.consumer_pid if row.role == Role.PROVIDER else row.provider_pid
+    message = schemas.negotiation_termination(row.provider_pid, row.consumer_pid, "400", reason)
+    url = join_url(row.counterparty_address, "negotiations", peer_pid, "termination")
+    reply = await send_message(context, "POST", url, row.counterparty_id, message)
+    if reply.retryable and not reply.ok and reply.status != 404:
+        return Retry(reply.describe())
+    return await _finish(context, item)
+
+
+_ACTIONS: dict[str, Callable[[NodeContext, WorkItem], Awaitable[Step]]] = {
+    "request": _request,
+    "agree": _agree,
+    "verify": _verify,
+    "finalize": _finalize,
+    "terminate": _terminate,
+}
+
+
+class NegotiationProcessor:
+    """The work-loop processor for `kind="negotiation"` items."""
+
+    async def run(self, context: NodeContext, item: WorkItem) -> Step:
+        return await _ACTIONS[item.action](context, item)
+
+    async def give_up(self, context: NodeContext, item: WorkItem, reason: str) -> None:
+        """Out of attempts: TERMINATED locally with the last reason."""
+        await _finish(context, item, _terminated(f"gave up after retries: {reason}"))

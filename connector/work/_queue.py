@@ -1,0 +1,111 @@
+"""Work-queue operations inside a caller's transaction: enqueue a step, finish it, claim due
+steps with a lease, put a failed step back with backoff (STYLE.md "State machines")."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from connector.work.models import WorkItem
+
+
+class LeaseLostError(RuntimeError):
+    """The item was claimed by someone else (lease expired meanwhile); roll back."""
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def new_item(
+    kind: str,
+    subject_id: str,
+    action: str,
+    now: datetime,
+    *,
+    payload: dict[str, Any] | None = None,
+    owner: str | None = None,
+    lease_s: float = 0.0,
+) -> WorkItem:
+    """A due work item, leased to `owner` when given (the hot path skips the claim query)."""
+    return WorkItem(
+        id=uuid.uuid4().hex,
+        kind=kind,
+        subject_id=subject_id,
+        action=action,
+        payload=payload or {},
+        lease_owner=owner,
+        lease_expires_at=now + timedelta(seconds=lease_s) if owner else None,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+async def finish(session: AsyncSession, item: WorkItem) -> None:
+    """Delete a done item, only while we still hold its lease."""
+    result = await session.exec(
+        delete(WorkItem).where(
+            and_(WorkItem.id == item.id, WorkItem.lease_owner == item.lease_owner)  # type: ignore[arg-type]
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise LeaseLostError(f"work item {item.id} is no longer leased by {item.lease_owner}")
+
+
+async def claim_due(
+    session: AsyncSession,
+    owner: str,
+    now: datetime,
+    lease_s: float,
+    limit: int,
+    *,
+    skip_locked: bool,
+) -> list[str]:
+    """Lease up to `limit` due items whose lease is free or expired (conditional update;
+    candidates picked `FOR UPDATE SKIP LOCKED` on PostgreSQL)."""
+    due = and_(
+        WorkItem.next_attempt_at <= now,  # type: ignore[arg-type]
+        or_(WorkItem.lease_expires_at.is_(None), WorkItem.lease_expires_at < now),  # type: ignore[union-attr]
+    )
+    candidates = select(WorkItem.id).where(due).order_by(WorkItem.next_attempt_at).limit(limit)  # type: ignore[arg-type]
+    if skip_locked:
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(await session.exec(candidates))
+    if not ids:
+        return []
+    result = await session.exec(
+        update(WorkItem)
+        .where(and_(WorkItem.id.in_(ids), due))  # type: ignore[attr-defined]
+        .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s))
+        .returning(WorkItem.id)
+    )
+    return list(result.scalars())
+
+
+async def reschedule(
+    session: AsyncSession, item: WorkItem, now: datetime, delay_s: float, error: str
+) -> bool:
+    """Release the lease and make the item due again after `delay_s`; count the attempt."""
+    result = await session.exec(
+        update(WorkItem)
+        .where(and_(WorkItem.id == item.id, WorkItem.lease_owner == item.lease_owner))  # type: ignore[arg-type]
+        .values(
+            lease_owner=None,
+            lease_expires_at=None,
+            attempts=WorkItem.attempts + 1,
+            last_error=error[:2000],
+            next_attempt_at=now + timedelta(seconds=delay_s),
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def backoff_s(attempts: int, base_s: float, max_s: float) -> float:
+    """Exponential backoff: base, 2*base, 4*base, ... capped at `max_s`."""
+    return float(min(max_s, base_s * (2 ** min(attempts, 30))))

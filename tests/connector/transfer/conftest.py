@@ -1,0 +1,1 @@
+from tests.support.exchange import space  # noqa: F401

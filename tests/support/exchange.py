@@ -1,0 +1,211 @@
+"""An in-process data space for DSP tests: an authority and nodes as real ASGI apps (full app
+factory, identity, DCP, work loop), wired by a transport that routes each host to its app and
+records every DSP message the nodes send, so tests can validate them against the DSP schemas.
+
+    space = await exchange_space(tmp_path, stack)
+    provider = await space.node("mill", database_url)
+    await space.publish(provider, "asset-1", submodel_id="urn:sm:1")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from connector.app import create_node_apps
+from connector.context import NodeContext
+from connector.identity import (
+    MEMBERSHIP_CREDENTIAL,
+    PCF_FRAMEWORK_CREDENTIAL,
+    add_credential,
+    init_authority,
+    init_node,
+    issue_credential,
+    load_authority,
+)
+from connector.identity.authority import create_authority_app
+from connector.settings import Settings
+from policies import policy_template, to_edc_policy_definition
+
+EDC_CONTEXT = {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"}
+BOTH = (MEMBERSHIP_CREDENTIAL, PCF_FRAMEWORK_CREDENTIAL)
+
+
+@dataclass
+class Sent:
+    """One request a node sent to a DSP endpoint, with the answer."""
+
+    method: str
+    url: str
+    body: Any
+    status: int
+    answer: Any
+
+
+@dataclass
+class HostRouter(httpx.AsyncBaseTransport):
+    """Routes each request to the ASGI app of its host; records DSP traffic; hosts can be
+    taken down (connection refused) and brought back."""
+
+    apps: dict[str, httpx.ASGITransport] = field(default_factory=dict)
+    down: set[str] = field(default_factory=set)
+    sent: list[Sent] = field(default_factory=list)
+
+    def add(self, host: str, app: FastAPI) -> None:
+        self.apps[host] = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        transport = self.apps.get(host)
+        if transport is None or host in self.down:
+            raise httpx.ConnectError(f"no route to {host}", request=request)
+        response = await transport.handle_async_request(request)
+        if "/api/dsp" in request.url.path:
+            await response.aread()
+            self.sent.append(
+                Sent(
+                    request.method,
+                    str(request.url),
+                    _json(request.content),
+                    response.status_code,
+                    _json(response.content),
+                )
+            )
+        return response
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return raw
+
+
+@dataclass
+class Peer:
+    """A node of the space: its settings, live context and clients."""
+
+    settings: Settings
+    context: NodeContext
+    public: httpx.AsyncClient
+    management: httpx.AsyncClient
+
+    @property
+    def did(self) -> str:
+        return self.settings.node.did
+
+    @property
+    def dsp(self) -> str:
+        return self.settings.node.url + "/api/dsp"
+
+    @property
+    def host(self) -> str:
+        return httpx.URL(self.settings.node.url).host
+
+
+@dataclass
+class Space:
+    tmp_path: Path
+    router: HostRouter
+    authority_dir: Path
+    authority_did: str
+    stack: AsyncExitStack
+
+    async def node(
+        self, name: str, database_url: str = "", credentials: tuple[str, ...] = BOTH
+    ) -> Peer:
+        host = f"{name}.test"
+        settings = init_node(
+            self.tmp_path / name,
+            name=name,
+            url=f"http://{host}",
+            authorities=[self.authority_did],
+            database_url=database_url,
+        )
+        for credential_type in credentials:
+            vc = issue_credential(self.authority_dir, settings.node.did, credential_type)
+            await add_credential(settings, vc)
+        apps = create_node_apps(settings)
+        await apps.context.http.aclose()
+        apps.context.http = httpx.AsyncClient(transport=self.router, timeout=10.0)
+        self.router.add(host, apps.public)
+        await self.stack.enter_async_context(LifespanManager(apps.public))
+        public = httpx.AsyncClient(transport=self.router, base_url=f"http://{host}")
+        management = httpx.AsyncClient(
+            transport=self.router,
+            base_url=f"http://{host}/api/management",
+            headers={"X-Api-Key": settings.management.api_key},
+        )
+        await self.stack.enter_async_context(public)
+        await self.stack.enter_async_context(management)
+        return Peer(settings, apps.context, public, management)
+
+    async def publish(
+        self,
+        provider: Peer,
+        asset_id: str,
+        *,
+        submodel_id: str | None = None,
+        access: str = "members-only",
+        contract: str = "members-only",
+        access_options: dict[str, Any] | None = None,
+        contract_options: dict[str, Any] | None = None,
+    ) -> None:
+        """Asset + access/contract policy definitions + contract definition via the EDC
+        Management API v3."""
+        address = {
+            "@type": "DataAddress",
+            "type": "AasSubmodel",
+            "submodelId": submodel_id or f"urn:submodel:{asset_id}",
+        }
+        asset = {
+            "@context": EDC_CONTEXT,
+            "@id": asset_id,
+            "properties": {"name": asset_id},
+            "dataAddress": address,
+        }
+        await _created(await provider.management.post("/v3/assets", json=asset))
+        for suffix, template, options in (
+            ("access", access, access_options),
+            ("contract", contract, contract_options),
+        ):
+            policy = policy_template(template, **{"purposes": [], **(options or {})})
+            body = to_edc_policy_definition(policy, f"{asset_id}-{suffix}")
+            await _created(await provider.management.post("/v3/policydefinitions", json=body))
+        definition = {
+            "@context": EDC_CONTEXT,
+            "@id": f"{asset_id}-definition",
+            "accessPolicyId": f"{asset_id}-access",
+            "contractPolicyId": f"{asset_id}-contract",
+            "assetsSelector": [
+                {
+                    "operandLeft": "https://w3id.org/edc/v0.0.1/ns/id",
+                    "operator": "=",
+                    "operandRight": asset_id,
+                }
+            ],
+        }
+        await _created(await provider.management.post("/v3/contractdefinitions", json=definition))
+
+
+async def _created(response: httpx.Response) -> None:
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+async def space(tmp_path: Path) -> AsyncIterator[Space]:
+    router = HostRouter()
+    authority_dir = tmp_path / "authority"
+    authority_did = init_authority(authority_dir, "http://authority.test")
+    router.add("authority.test", create_authority_app(load_authority(authority_dir)))
+    async with AsyncExitStack() as stack:
+        yield Space(tmp_path, router, authority_dir, authority_did, stack)
