@@ -34,12 +34,15 @@ def _add(profile: list[Decimal], tier: int, value: Decimal) -> None:
     profile[tier] += value
 
 
-def _shifted(profile: list[Decimal], supplier: Profile, scale: Decimal, total: Decimal) -> None:
-    if not supplier or sum(supplier, _ZERO) == 0:
+def _shifted(profile: list[Decimal], supplier: Profile, total: Decimal) -> None:
+    """Spread a supplier line's contribution over tiers in proportion to the supplier's own
+    tier profile (unit-free: only the shares matter)."""
+    whole = sum(supplier, _ZERO)
+    if not supplier or whole == 0:
         _add(profile, 1, total)
         return
     for tier, part in enumerate(supplier):
-        _add(profile, tier + 1, part * scale)
+        _add(profile, tier + 1, total * part / whole)
 
 
 def supplier_of(source: Source) -> tuple[str, str] | None:
@@ -96,7 +99,7 @@ def pcf_lines(pcf: PcfResult, profiles: Mapping[tuple[str, str], Profile]) -> tu
         supplier = supplier_of(c.source)
         kind = "supplier" if supplier else c.source.kind.value
         if supplier is not None:
-            _shifted(profile, profiles.get(supplier, ()), c.quantity, c.contribution_kg_co2e)
+            _shifted(profile, profiles.get(supplier, ()), c.contribution_kg_co2e)
         else:
             _add(profile, 1 if c.source.kind is not SourceKind.OWN_DATA else 0,
                  c.contribution_kg_co2e)
@@ -128,7 +131,7 @@ def see_lines(
         per_t = per_t / process.activity_level * good.fu_per_t if process.activity_level else _ZERO
         supplier = supplier_of(x.source)
         if supplier is not None:
-            _shifted(profile, profiles.get(supplier, ()), x.specific_mass * good.fu_per_t, per_t)
+            _shifted(profile, profiles.get(supplier, ()), per_t)
         else:
             _add(profile, 0 if x.data_type in ("own_process", "zero_rated") else 1, per_t)
         lines.append({

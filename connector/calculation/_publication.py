@@ -5,16 +5,22 @@ agreement for the asset are told."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
-from aas_models import CbamSplit, Footprint, FootprintStatus
+from aas_models import CbamSplit, Footprint, FootprintStatus, ProductIdentity
 from calc import CalcInput
 from connector.calculation._breakdown import ProductFigures
+from connector.calculation.installation import parse_document
 from connector.calculation.models import InstallationFileRow
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request
-from connector.upstream._provenance import Provenance
+from connector.products.models import PublishedSubmodelRow
+from connector.products.service import publish_footprint
+from connector.upstream import Provenance, sign_submodel
+from connector.upstream.propagation import notify_consumers
 
 PCF_METHOD = "ISO 14067"
 LIFE_CYCLE = "A1-A3"
@@ -63,9 +69,41 @@ async def publish_product(
     context: NodeContext,
     row: InstallationFileRow,
     product_id: str,
-    version: int,
     figures: ProductFigures,
     provenance: Provenance,
-) -> Ok[str] | Failure:
-    """Publish the product's new footprint version; the submodel id."""
-    return bad_request("publication not wired yet")
+) -> Ok[tuple[str, int]] | Failure:
+    """Publish the product's next footprint version, signed; (submodel id, version)."""
+    model = parse_document(row.document)
+    if isinstance(model, Failure):
+        return model
+    footprint = build_footprint(model.value, product_id, 0, figures, context.clock.now())
+    if isinstance(footprint, Failure):
+        return footprint
+    published = await publish_footprint(
+        context, product_id, footprint,
+        provenance=json.loads(provenance.to_json()),
+        product=_identity(context.settings.node.did, product_id, figures),
+    )
+    if isinstance(published, Failure):
+        return published
+    publication = published.value
+    signed = sign_submodel(context.service("identity"), json.loads(publication.submodel_json),
+                           provenance)
+    async with context.database.session() as session:
+        stored = await session.get(PublishedSubmodelRow, publication.submodel_id)
+        if stored is not None and stored.version == publication.version:
+            stored.json_text = json.dumps(signed, ensure_ascii=False)
+            session.add(stored)
+            await session.commit()
+    await notify_consumers(context, publication.asset_id, product_id, str(publication.version))
+    return Ok((publication.submodel_id, publication.version))
+
+
+def _identity(did: str, product_id: str, figures: ProductFigures) -> ProductIdentity:
+    name = figures.pcf.name if figures.pcf is not None else product_id
+    node = did.removeprefix("did:web:")
+    return ProductIdentity(
+        product_id=product_id, name=name,
+        global_asset_id=f"urn:carbonspace:{node}:product:{quote(product_id, safe='')}",
+        cn_code=figures.good.cn_code if figures.good is not None else None,
+    )

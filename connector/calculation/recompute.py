@@ -161,11 +161,11 @@ async def _store_and_publish(
         stored = await session.get(ComputedFootprintRow, product_id)
     if stored is not None and stored.inputs_hash == digest:
         return ProductComputation(product_id, stored.version, False, summary, breakdown)
-    version = (stored.version if stored is not None else 0) + 1
-    published = await publish_product(context, row, product_id, version, figures, provenance)
+    published = await publish_product(context, row, product_id, figures, provenance)
     if isinstance(published, Failure):
-        return ProductComputation(product_id, version - 1, False, summary, breakdown,
-                                  (published.detail, *published.details))
+        return ProductComputation(product_id, stored.version if stored else 0, False, summary,
+                                  breakdown, (published.detail, *published.details))
+    submodel_id, version = published.value
     async with context.database.session() as session:
         current = await session.get(ComputedFootprintRow, product_id) or ComputedFootprintRow(
             product_id=product_id, installation_id=row.installation_id, inputs_hash="",
@@ -173,7 +173,7 @@ async def _store_and_publish(
         )
         current.version, current.inputs_hash = version, digest
         current.result, current.breakdown = summary, breakdown
-        current.published_submodel_id = published.value
+        current.published_submodel_id = submodel_id
         current.computed_at = context.clock.now()
         session.add(current)
         await session.commit()
