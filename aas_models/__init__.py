@@ -17,6 +17,7 @@ from aas_models._footprint import (
 )
 from aas_models._pact import from_pact, to_pact
 from aas_models._repository import AasRepository, MemoryRepository, StoredIdentifiable
+from aas_models._semantics import CALCULATION_METHODS, LIFE_CYCLE_PHASE_VALUES, REFERENCE_UNITS
 from aas_models._semantics import SUBMODEL as CARBON_FOOTPRINT_SEMANTIC_ID
 from aas_models._serialization import (
     environment,
@@ -30,8 +31,11 @@ from aas_models._submodel import SUBMODEL_ID_SHORT, build_submodel, parse_submod
 from aas_models._xsd import datetime_text, decimal_text, parse_datetime, parse_decimal
 
 __all__ = [
+    "CALCULATION_METHODS",
     "CARBON_FOOTPRINT_SEMANTIC_ID",
     "CATENAX_PCF_SEMANTIC_ID",
+    "LIFE_CYCLE_PHASE_VALUES",
+    "REFERENCE_UNITS",
     "SUBMODEL_ID_SHORT",
     "AasRepository",
     "Address",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_baseline
 Revises: 
-Create Date: 2026-11-22 22:43:08.758109
+Create Date: 2026-11-22 22:47:11.376247
 """
 from collections.abc import Sequence
 
@@ -178,6 +178,17 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('product',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('cn_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('global_asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('transfer_process',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -243,11 +254,84 @@ def upgrade() -> None:
         batch_op.create_index('ix_work_item_due', ['next_attempt_at', 'lease_expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_item_subject_id'), ['subject_id'], unique=False)
 
+    op.create_table('bom_line',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=False),
+    sa.Column('component_product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('quantity', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('supplier_participant', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+    sa.Column('supplier_product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=True),
+    sa.ForeignKeyConstraint(['product_id'], ['product.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('product_id', 'line_no', name='uq_bom_line_product_line')
+    )
+    with op.batch_alter_table('bom_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bom_line_product_id'), ['product_id'], unique=False)
+
+    op.create_table('footprint',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('pcf_kg_co2e', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('methods', sa.JSON(), nullable=False),
+    sa.Column('period_start', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('period_end', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('record', sa.JSON(), nullable=False),
+    sa.Column('provenance', sa.JSON(), nullable=False),
+    sa.Column('submodel_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['product.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('product_id', 'version', name='uq_footprint_version')
+    )
+    with op.batch_alter_table('footprint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_footprint_product_id'), ['product_id'], unique=False)
+
+    op.create_table('published_shell',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('json_text', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['product.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('product_id')
+    )
+    op.create_table('published_submodel',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('product_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('semantic_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('footprint_id', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('asset_id', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
+    sa.Column('json_text', sa.Text(), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['product.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('published_submodel', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_published_submodel_product_id'), ['product_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('published_submodel', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_published_submodel_product_id'))
+
+    op.drop_table('published_submodel')
+    op.drop_table('published_shell')
+    with op.batch_alter_table('footprint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_footprint_product_id'))
+
+    op.drop_table('footprint')
+    with op.batch_alter_table('bom_line', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bom_line_product_id'))
+
+    op.drop_table('bom_line')
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_work_item_subject_id'))
         batch_op.drop_index('ix_work_item_due')
@@ -265,6 +349,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_transfer_process_agreement_id'))
 
     op.drop_table('transfer_process')
+    op.drop_table('product')
     op.drop_table('policy_definition')
     op.drop_table('installation_file')
     with op.batch_alter_table('identity_seen_token', schema=None) as batch_op:

@@ -1,0 +1,128 @@
+"""`carbonspace products import NODE_DIR FILE`, `carbonspace products list NODE_DIR` and
+`carbonspace aas export NODE_DIR -o FILE` (issue 5). They work on the node's database directly
+(migrated first), so they run whether or not the node is serving. Errors: one line per problem
+naming the line and field, exit code 2, nothing stored."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from connector.clock import SystemClock
+from connector.context import NodeContext
+from connector.db import create_database, upgrade_to_head
+from connector.observability.metrics import Metrics
+from connector.outcome import Failure
+from connector.products.service import export_environment, import_file, list_products
+from connector.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+products_app = typer.Typer(help="The node's products, bills of materials and footprints.",
+                           no_args_is_help=True)  # fmt: skip
+aas_app = typer.Typer(help="Asset Administration Shells of the node's products.",
+                      no_args_is_help=True)  # fmt: skip
+out = Console()
+err = Console(stderr=True)
+
+NodeDir = Annotated[Path, typer.Argument(help="The node directory")]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def _settings(node_dir: Path) -> Settings:
+    try:
+        return load_settings(node_dir)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _run(settings: Settings, use: Callable[[NodeContext], Awaitable[T]]) -> T:
+    async def main() -> T:
+        database = create_database(settings.database_url)
+        async with httpx.AsyncClient() as http:
+            context = NodeContext(settings, database, SystemClock(), http, Metrics())
+            try:
+                await upgrade_to_head(database)
+                return await use(context)
+            finally:
+                await database.dispose()
+
+    return asyncio.run(main())
+
+
+@products_app.command("import")
+def import_command(
+    node_dir: NodeDir,
+    file: Annotated[Path, typer.Argument(help="Products file (.json, or one .csv table)")],
+) -> None:
+    """Import products, BOM lines and footprints; footprints are published."""
+    settings = _settings(node_dir)
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise _fail(f"{file}: cannot read ({exc.strerror})") from None
+    outcome = _run(settings, lambda context: import_file(context, content, file.name))
+    if isinstance(outcome, Failure):
+        err.print(f"[red]error:[/red] {outcome.detail}", highlight=False)
+        for problem in outcome.details:
+            err.print(f"  {problem}", highlight=False)
+        raise typer.Exit(2)
+    summary = outcome.value
+    out.print(
+        f"imported {summary.products} products, {summary.bom_lines} BOM lines, "
+        f"{summary.footprints} footprints; published {len(summary.published)} submodels"
+    )
+    for submodel_id in summary.published:
+        out.print(f"  {submodel_id}", highlight=False)
+
+
+@products_app.command("list")
+def list_command(
+    node_dir: NodeDir,
+    output_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List the products with their BOM and published footprint version."""
+    views = _run(_settings(node_dir), list_products)
+    if output_json:
+        typer.echo(json.dumps([v.model_dump(by_alias=True) for v in views], indent=2))
+        return
+    table = Table("id", "name", "CN code", "unit", "BOM lines", "version", "submodel")
+    for view in views:
+        table.add_row(
+            view.id, view.name, view.cn_code or "", view.unit, str(len(view.bom)),
+            str(view.latest_version or ""), view.submodel_id or "",
+        )  # fmt: skip
+    out.print(table)
+
+
+@aas_app.command("export")
+def export_command(
+    node_dir: NodeDir,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Environment JSON to write")],
+) -> None:
+    """Write every shell and current submodel as an AAS JSON environment."""
+    env: dict[str, Any] = _run(_settings(node_dir), export_environment)
+    try:
+        output.write_text(json.dumps(env, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror})") from None
+    shells = len(env.get("assetAdministrationShells", []))
+    submodels = len(env.get("submodels", []))
+    out.print(f"wrote {output}: {shells} shells, {submodels} submodels")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(products_app, name="products")
+    app.add_typer(aas_app, name="aas")
