@@ -248,6 +248,10 @@ def _compile_in_force(constraint: Constraint, scope: Scope, path: str) -> Compil
 
 def builtin_functions() -> list[ConstraintFunction]:
     """The identity, credential, purpose and time functions (docs/policies.md)."""
+    return _identity_functions() + _time_functions()
+
+
+def _identity_functions() -> list[ConstraintFunction]:
     lo = LeftOperand
     return [
         ConstraintFunction(
@@ -276,6 +280,12 @@ def builtin_functions() -> list[ConstraintFunction]:
             "usage-purpose", (lo.PURPOSE, lo.USAGE_PURPOSE, _legacy(lo.USAGE_PURPOSE)),
             IDENTITY_OPERATORS, _compile_purpose,
             "The declared purpose is among the allowed ones; undeclared = accepted by contract."),
+    ]
+
+
+def _time_functions() -> list[ConstraintFunction]:
+    lo = LeftOperand
+    return [
         ConstraintFunction(
             "date-time", (lo.DATE_TIME,), ORDERING, _compile_datetime,
             "The current time compared with an xsd:dateTime (validity window)."),
