@@ -13,6 +13,8 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from aas_models import Footprint, FootprintStatus, ProductIdentity
 from connector.app import create_node_apps
 from connector.context import NodeContext
 from connector.identity import (
@@ -33,6 +36,8 @@ from connector.identity import (
     load_authority,
 )
 from connector.identity.authority import create_authority_app
+from connector.outcome import Ok
+from connector.products import Publication, publish_footprint
 from connector.settings import Settings
 from policies import policy_template, to_edc_policy_definition
 
@@ -155,13 +160,9 @@ class Space:
         asset_id: str,
         *,
         submodel_id: str | None = None,
-        access: str = "members-only",
-        contract: str = "members-only",
-        access_options: dict[str, Any] | None = None,
-        contract_options: dict[str, Any] | None = None,
+        **policies: Any,
     ) -> None:
-        """Asset + access/contract policy definitions + contract definition via the EDC
-        Management API v3."""
+        """A plain asset via the EDC Management API v3, then an offer for it."""
         address = {
             "@type": "DataAddress",
             "type": "AasSubmodel",
@@ -174,6 +175,49 @@ class Space:
             "dataAddress": address,
         }
         await _created(await provider.management.post("/v3/assets", json=asset))
+        await self.offer(provider, asset_id, **policies)
+
+    async def publish_footprint(
+        self, provider: Peer, product_id: str, pcf: str = "1.25", **policies: Any
+    ) -> Publication:
+        """A CarbonFootprint submodel (AAS stream's publication), offered under `policies`."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        footprint = Footprint(
+            footprint_id="",
+            version=0,
+            status=FootprintStatus.ACTIVE,
+            pcf_kg_co2e=Decimal(pcf),
+            declared_unit="kg",
+            declared_quantity=Decimal(1),
+            methods=("ISO 14067",),
+            life_cycle_phases=("A1-A3",),
+            period_start=now - timedelta(days=365),
+            period_end=now,
+            published_at=now,
+        )
+        identity = ProductIdentity(
+            product_id=product_id,
+            name=f"Product {product_id}",
+            global_asset_id=f"urn:test:product:{product_id}",
+        )
+        published = await publish_footprint(
+            provider.context, product_id, footprint, product=identity
+        )
+        assert isinstance(published, Ok), published
+        await self.offer(provider, published.value.asset_id, **policies)
+        return published.value
+
+    async def offer(
+        self,
+        provider: Peer,
+        asset_id: str,
+        *,
+        access: str = "members-only",
+        contract: str = "members-only",
+        access_options: dict[str, Any] | None = None,
+        contract_options: dict[str, Any] | None = None,
+    ) -> None:
+        """Access/contract policy definitions + a contract definition for `asset_id`."""
         for suffix, template, options in (
             ("access", access, access_options),
             ("contract", contract, contract_options),
