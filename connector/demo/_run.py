@@ -76,8 +76,9 @@ async def _story(console: Console, world: World, base_port: int) -> None:
         reports[key] = await _step(console, f"{node.company.name}: resolving "
                                    f"{node.company.product_id} upstream over DSP", resolve(node))
     console.print()
+    console.print(await _products_table(world))
     print_report(console, reports["oem"], title=f"{world.nodes['oem'].company.name}: "
-                 f"{world.nodes['oem'].company.product_id}")
+                 f"{world.nodes['oem'].company.product_id}", names=_names(world))
     negotiations = sum(r["negotiations"] for r in reports.values())
     transfers = sum(r["transfers"] for r in reports.values())
     console.print(f"\nDSP contract negotiations: [bold]{negotiations}[/bold], "
@@ -88,6 +89,22 @@ async def _story(console: Console, world: World, base_port: int) -> None:
                   "reheating furnaces); the change propagates by itself:")
     after, seconds = await change_mill_and_wait(world, base_port)
     _print_change(console, before, after, seconds)
+
+
+def _names(world: World) -> dict[str, str]:
+    return {node.did: node.company.name for node in world.nodes.values()}
+
+
+async def _products_table(world: World) -> Table:
+    table = Table("company", "product", "version", "SEE direct t/t", "SEE total t/t",
+                  "PCF kg CO2e", "per", title="every company's published footprint")
+    for node in world.nodes.values():
+        product = await computed(node)
+        see, pcf = product["result"].get("see", {}), product["result"].get("pcf", {})
+        table.add_row(node.company.name, node.company.product_id, str(product["version"]),
+                      see.get("directTCo2ePerT", "-"), see.get("totalTCo2ePerT", "-"),
+                      pcf.get("pcfKgCo2e", "-"), pcf.get("declaredUnit", "-"))
+    return table
 
 
 def _print_companies(console: Console, world: World) -> None:

@@ -8,8 +8,12 @@ from rich.console import Console
 from rich.table import Table
 
 
-def print_report(console: Console, report: dict[str, Any], title: str = "") -> None:
-    """Figures, supplier lines, breakdown by precursor and by tier, flags."""
+def print_report(
+    console: Console, report: dict[str, Any], title: str = "",
+    names: dict[str, str] | None = None,
+) -> None:
+    """Figures, supplier lines, breakdown by precursor and by tier, flags; `names` shows
+    participants by name instead of DID."""
     result = report.get("result", {})
     heading = title or f"product {report['productId']}"
     version = report.get("publishedVersion")
@@ -23,10 +27,10 @@ def print_report(console: Console, report: dict[str, Any], title: str = "") -> N
     if pcf:
         console.print(f"  PCF: [bold]{pcf['pcfKgCo2e']}[/bold] kg CO2e per {pcf['declaredUnit']}"
                       f" (own {pcf['ownKgCo2e']}, primary data share {pcf['primaryDataShare']})")
-    console.print(lines_table(report))
+    console.print(lines_table(report, names or {}))
     breakdown = report.get("breakdown", {})
     for kind, rows in breakdown.get("precursors", {}).items():
-        console.print(precursor_table(kind, rows))
+        console.print(precursor_table(kind, rows, names or {}))
     tiers = breakdown.get("tiers", {})
     if tiers:
         console.print(tier_table(tiers))
@@ -34,23 +38,26 @@ def print_report(console: Console, report: dict[str, Any], title: str = "") -> N
         console.print(f"[red]error:[/red] {report['error']}")
 
 
-def lines_table(report: dict[str, Any]) -> Table:
+def lines_table(report: dict[str, Any], names: dict[str, str]) -> Table:
     table = Table("supplier", "product", "status", "version", "negotiated", "transferred",
                   "reason", title="supplier lines")
     for line in report.get("lines", []):
-        table.add_row(line["supplier"], line["supplierProductId"], line["status"],
+        supplier = names.get(line["supplier"], line["supplier"])
+        table.add_row(supplier, line["supplierProductId"], line["status"],
                       line.get("version") or "-", "yes" if line["negotiated"] else "reused",
                       "yes" if line["transferred"] else "reused", line.get("reason") or "")
     return table
 
 
-def precursor_table(kind: str, rows: list[dict[str, Any]]) -> Table:
+def precursor_table(kind: str, rows: list[dict[str, Any]], names: dict[str, str]) -> Table:
     unit = "kg CO2e / unit" if kind == "pcf" else "t CO2e / t"
     table = Table("line", "source", "supplier", "product", "version", unit,
                   title=f"breakdown by precursor ({kind.upper()})")
     for row in rows:
         value = row.get("contributionKgCo2e") or row.get("contributionTCo2ePerT") or ""
-        table.add_row(row["line"], row["source"], row.get("supplier") or "-",
+        supplier = row.get("supplier")
+        table.add_row(row["line"], row["source"], names.get(supplier, supplier) if supplier
+                      else "-",
                       row.get("supplierProductId") or "-", row.get("version") or "-", value)
     return table
 
