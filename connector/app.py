@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 import importlib
 import importlib.util
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import ModuleType
@@ -23,15 +23,13 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
-from starlette.responses import Response
 
 from connector.clock import Clock, SystemClock
 from connector.context import NodeContext
 from connector.db import create_database, upgrade_to_head
-from connector.errors import error_body_for_path, install_error_handlers
-from connector.observability.metrics import Metrics
-from connector.outcome import Failure, Reason
+from connector.errors import install_error_handlers
+from connector.limits import BodyLimitMiddleware
+from connector.observability.metrics import Metrics, MetricsMiddleware
 from connector.settings import Settings
 
 # Order matters: identity first (others authenticate with it), the work loop last.
@@ -127,8 +125,8 @@ def _new_app(
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     app.state.node = context
     install_error_handlers(app)
-    app.middleware("http")(context.metrics.middleware)
-    app.middleware("http")(_body_limit(settings.server.max_body_bytes))
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=context.metrics)
     return app
 
 
@@ -161,25 +159,3 @@ async def require_api_key(request: Request) -> None:
     given = request.headers.get("x-api-key", "").encode()
     if not hmac.compare_digest(expected, given):
         raise HTTPException(status_code=401, detail="missing or wrong X-Api-Key")
-
-
-def _body_limit(
-    max_bytes: int,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Refuse bodies larger than `[server] max_body_bytes` with 413 before reading them."""
-
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length")
-        too_large = declared is not None and (not declared.isdigit() or int(declared) > max_bytes)
-        if not too_large and declared is None and request.method in ("POST", "PUT", "PATCH"):
-            body = await request.body()
-            too_large = len(body) > max_bytes
-        if too_large:
-            failure = Failure(Reason.TOO_LARGE, f"request body exceeds {max_bytes} bytes")
-            body_json = error_body_for_path(request.url.path, failure)
-            return JSONResponse(body_json, status_code=413)
-        return await call_next(request)
-
-    return middleware

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class Metrics:
@@ -32,15 +30,38 @@ class Metrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    def observe(self, path: str, method: str, status: int, seconds: float) -> None:
+        surface = _surface(path)
+        self.requests.labels(surface, method, str(status)).inc()
+        self.latency.labels(surface).observe(seconds)
+
+
+class MetricsMiddleware:
+    """Pure ASGI middleware (no per-request task, unlike BaseHTTPMiddleware): counts requests
+    and observes latency by surface."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        surface = _surface(request.url.path)
-        self.requests.labels(surface, request.method, str(response.status_code)).inc()
-        self.latency.labels(surface).observe(time.perf_counter() - started)
-        return response
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(scope["path"], scope["method"], status, elapsed)
 
 
 def _surface(path: str) -> str:

@@ -65,3 +65,18 @@ async def test_body_over_limit_is_refused_with_413_when_posted(node) -> None:
     response = await client.post("/api/dsp/catalog/request", content=big)
     assert response.status_code == 413
     assert response.json()["@type"] == "CatalogError"
+
+
+async def test_chunked_body_over_limit_is_refused_with_413_when_streamed(node) -> None:
+    client, settings = node
+
+    async def chunks():
+        for _ in range(settings.server.max_body_bytes // 65536 + 2):
+            yield b"x" * 65536
+
+    headers = {"X-Api-Key": settings.management.api_key, "Content-Type": "application/json"}
+    response = await client.post("/api/management/v3/assets", content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert response.json()[0]["message"] == (
+        f"request body exceeds {settings.server.max_body_bytes} bytes"
+    )
