@@ -141,24 +141,27 @@ async def find_edrs(context: NodeContext, spec: QuerySpec) -> Ok[list[Json]] | F
 
 
 def data_address_json(edr: Any) -> Json:
-    """The EDR as a Tractus-X `DataAddress` (§4.10)."""
-    if isinstance(edr, dict):
-        return {"@context": EDR_CONTEXT, "@type": "DataAddress", **edr}
+    """The EDR as a Tractus-X `DataAddress` (§4.10): `endpoint` and `authorization` are what
+    the clients read; refresh details under `tx-auth:`."""
+    fields = dict(edr) if isinstance(edr, dict) else {
+        "endpoint": edr.endpoint, "endpointType": edr.endpoint_type,
+        "authorization": edr.token, "refreshEndpoint": edr.refresh_endpoint}
     body: Json = {
         "@context": EDR_CONTEXT,
         "@type": "DataAddress",
-        "type": HTTP_ENDPOINT_TYPE,
-        "endpointType": getattr(edr, "endpoint_type", None) or HTTP_ENDPOINT_TYPE,
-        "endpoint": edr.endpoint,
-        "authorization": edr.token,
+        "type": fields.get("endpointType") or HTTP_ENDPOINT_TYPE,
+        "endpointType": fields.get("endpointType") or HTTP_ENDPOINT_TYPE,
+        "endpoint": fields.get("endpoint"),
+        "authorization": fields.get("authorization"),
     }
-    expires_at = getattr(edr, "expires_at", None)
-    if getattr(edr, "refresh_endpoint", None):
-        body["tx-auth:refreshEndpoint"] = edr.refresh_endpoint
-    if getattr(edr, "refresh_token", None):
-        body["tx-auth:refreshToken"] = edr.refresh_token
-    if expires_at is not None:
-        body["tx-auth:expiresAt"] = str(epoch_ms(expires_at))
+    if fields.get("authType"):
+        body["authType"] = fields["authType"]
+    for key in ("refreshEndpoint", "expiresAt", "refreshToken", "refreshAudience"):
+        if fields.get(key):
+            body[f"tx-auth:{key}"] = fields[key]
+    for key in ("transferProcessId", "agreementId", "assetId"):
+        if fields.get(key):
+            body[key] = fields[key]
     return body
 
 

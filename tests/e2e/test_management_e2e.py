@@ -1,0 +1,91 @@
+"""Two `carbonspace serve` nodes on loopback driven only through the EDC Management API v3:
+provider set-up, catalog request (with access-policy denial), `POST /v3/edrs` (negotiation,
+automatic HttpData-PULL transfer, cached EDR), EDR data address, agreement and transfer views,
+and the `fetch` convenience reusing the agreement."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.nodes import RunningNode, authority, nodes  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+EDC = "https://w3id.org/edc/v0.0.1/ns/"
+ASSET = "urn:asset:coil-pcf"
+
+
+def provide(provider: RunningNode, consumer_did: str) -> None:
+    """Asset + access policy naming the consumer + usage policy + contract definition."""
+    only_consumer = {"@context": {"@vocab": EDC}, "@id": "access-1", "policy": {
+        "@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Set", "permission": [{
+            "action": "use", "constraint": [{
+                "leftOperand": "https://w3id.org/carbonspace/policy/ParticipantId",
+                "operator": "isAnyOf", "rightOperand": [consumer_did]}]}]}}
+    usage = {"@context": {"@vocab": EDC}, "@id": "usage-1",
+             "policy": {"@type": "Set", "permission": [{"action": "use"}]}}
+    asset = {"@context": {"@vocab": EDC, "dct": "http://purl.org/dc/terms/"}, "@id": ASSET,
+             "properties": {"dct:type": {"@id": "https://w3id.org/catenax/taxonomy#PcfExchange"}},
+             "dataAddress": {"type": "AasSubmodel", "submodelId": "urn:submodel:coil"}}
+    definition = {"@context": {"@vocab": EDC}, "@id": "cd-1", "accessPolicyId": "access-1",
+                  "contractPolicyId": "usage-1", "assetsSelector": [
+                      {"operandLeft": EDC + "id", "operator": "=", "operandRight": ASSET}]}
+    with provider.management() as client:
+        for path, body in (("/v3/policydefinitions", only_consumer),
+                           ("/v3/policydefinitions", usage), ("/v3/assets", asset),
+                           ("/v3/contractdefinitions", definition)):
+            response = client.post("/api/management" + path, json=body)
+            assert response.status_code == 200, response.text
+
+
+def catalog_request(provider: RunningNode) -> dict:
+    return {"@context": {"edc": EDC}, "@type": "CatalogRequest",
+            "counterPartyAddress": provider.url + "/api/dsp", "counterPartyId": provider.did,
+            "protocol": "dataspace-protocol-http:2025-1"}
+
+
+def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nodes) -> None:
+    provider, consumer, stranger = nodes("mill"), nodes("bolts"), nodes("stranger")
+    provide(provider, consumer.did)
+    with stranger.management() as client:
+        hidden = client.post("/api/management/v3/catalog/request", json=catalog_request(provider))
+    assert hidden.status_code == 200, hidden.text
+    assert "dataset" not in hidden.json()
+    with consumer.management() as client:
+        response = client.post("/api/management/v3/catalog/request",
+                               json=catalog_request(provider))
+        assert response.status_code == 200, response.text
+        dataset = response.json()["dataset"][0]
+        assert dataset["@id"] == ASSET
+        offer = dataset["hasPolicy"][0]
+        request = {"@context": {"@vocab": EDC}, "@type": "ContractRequest",
+                   "counterPartyAddress": provider.url + "/api/dsp",
+                   "protocol": "dataspace-protocol-http:2025-1",
+                   "policy": {**offer, "assigner": {"@id": provider.did},
+                              "target": {"@id": ASSET}}}
+        started = client.post("/api/management/v3/edrs", json=request)
+        assert started.status_code == 200, started.text
+        negotiation_id = started.json()["@id"]
+        state = client.get(f"/api/management/v3/contractnegotiations/{negotiation_id}/state")
+        assert state.json()["state"] == "FINALIZED"
+        negotiation = client.get(f"/api/management/v3/contractnegotiations/{negotiation_id}")
+        agreement_id = negotiation.json()["contractAgreementId"]
+        transfers = client.post("/api/management/v3/transferprocesses/request", json={
+            "filterExpression": [{"operandLeft": "contractAgreementId", "operator": "=",
+                                  "operandRight": agreement_id}]})
+        assert [t["state"] for t in transfers.json()] == ["STARTED"]
+        edrs = client.post("/api/management/v3/edrs/request", json={
+            "filterExpression": [{"operandLeft": "contractNegotiationId", "operator": "=",
+                                  "operandRight": negotiation_id}]})
+        entry = edrs.json()[-1]
+        assert {"@context", "@type", "providerId", "transferProcessId"} <= set(entry)
+        assert entry["providerId"] == provider.did
+        address = client.get(
+            f"/api/management/v3/edrs/{entry['transferProcessId']}/dataaddress",
+            params={"auto_refresh": "True"})
+        assert address.status_code == 200, address.text
+        assert address.json()["endpoint"].startswith(provider.url + "/api/public")
+        assert address.json()["authorization"]
+        agreement = client.get(f"/api/management/v3/contractagreements/{agreement_id}")
+        assert agreement.json()["assetId"] == ASSET
+        assert agreement.json()["providerId"] == provider.did
