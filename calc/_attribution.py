@@ -147,85 +147,50 @@ def _fuel_ef(p: ElectricityProduction) -> Provenance:
 def electricity(model: CalcInput, buckets: dict[str, Bucket]) -> None:
     """Em_el,prod deduction (Eq. 55) or WG_corr,exp (option), and Em_el,cons (Eq. 35, 56)."""
     option = model.options.waste_gas_electricity
-    opt = Provenance(
-        "waste_gas_electricity",
-        _ZERO,
-        "option",
-        source=Source(
-            SourceKind.OPTION, "options.waste_gas_electricity", (("value", option.value),)
-        ),
-    )
-    own_ef: dict[str, Provenance] = {}
-    for p in model.electricity_production:
-        fuel = own("fuel_input", p.fuel_input_tj, "TJ", join(p.ref, "fuel_input"))
-        ef = _fuel_ef(p)
-        em = derived(
-            f"Em_el_prod[{p.id}]",
-            p.fuel_input_tj * ef.value,
-            T,
-            "2025/2547 Annex II Eq. 38 numerator: E_in x EF_fuel",
-            fuel,
-            ef,
-        )
-        if p.waste_gas and option is WasteGasElectricity.WASTE_GAS_EXPORT:
-            eta = standard("Corr_eta", u.CORR_ETA, "1", "2025/2547 Annex III Eq. 54")
-            ded = derived(
-                f"wg_exp[{p.id}]",
-                p.fuel_input_tj * u.EF_NATURAL_GAS_T_PER_TJ * u.CORR_ETA,
-                T,
-                "2025/2547 Annex III Eq. 54: E_WG x EF_NG x Corr_eta "
-                "(boundary option waste_gas_export)",
-                fuel,
-                ef,
-                eta,
-                opt,
-            )
-            _spread(buckets, "wg_exp", ded, p.attribution, p.ref)
-        else:
-            ded = derived(
-                f"Em_el_prod[{p.id}]",
-                em.value,
-                T,
-                "2025/2547 Annex III Eq. 55: Em_el,prod (boundary option el_prod_deduction)",
-                em,
-                opt,
-            )
-            _spread(buckets, "el_prod", ded, p.attribution, p.ref)
-        out = own("net_output", p.net_output_mwh, "MWh", join(p.ref, "net_output"))
-        own_ef[p.id] = (
-            own("EF_el", p.emission_factor_t_per_mwh, "t CO2/MWh", join(p.ref, "emission_factor"))
-            if p.emission_factor_t_per_mwh is not None
-            else derived(
-                "EF_el",
-                em.value / p.net_output_mwh,
-                "t CO2/MWh",
-                "2025/2547 Annex II Eq. 38: Em / El_prod",
-                em,
-                out,
-            )
-        )
+    source = Source(SourceKind.OPTION, "options.waste_gas_electricity", (("value", option.value),))
+    opt = Provenance("waste_gas_electricity", _ZERO, "option", source=source)
+    own_ef = {p.id: _production(p, option, opt, buckets) for p in model.electricity_production}
     for c in model.electricity_consumption:
         q = own("E_el", c.quantity_mwh, "MWh", join(c.ref, "quantity"))
         if c.source == "own_generation" and c.emission_factor_t_per_mwh is None:
             ef = own_ef[c.production_id or ""]
         else:
-            ef = own(
-                "EF_el",
-                c.emission_factor_t_per_mwh or _ZERO,
-                "t CO2/MWh",
-                join(c.ref, "emission_factor"),
-            )
-        node = derived(
-            f"Em_el[{c.id}]",
-            q.value * ef.value,
-            T,
-            f"2025/2547 Annex II Eq. 35: E_el x EF_el (source {c.source}, Art. 9)",
-            q,
-            ef,
-        )
+            value = c.emission_factor_t_per_mwh or _ZERO
+            ef = own("EF_el", value, "t CO2/MWh", join(c.ref, "emission_factor"))
+        formula = f"2025/2547 Annex II Eq. 35: E_el x EF_el (source {c.source}, Art. 9)"
+        node = derived(f"Em_el[{c.id}]", q.value * ef.value, T, formula, q, ef)
         _spread(buckets, "el_cons", node, c.attribution, c.ref)
         for share in c.attribution:
             buckets[share.process_id].electricity_mwh += c.quantity_mwh * share.fraction
+
+
+def _production(
+    p: ElectricityProduction,
+    option: WasteGasElectricity,
+    opt: Provenance,
+    buckets: dict[str, Bucket],
+) -> Provenance:
+    """Deduct one plant's emissions from its process; its EF for own consumption (Eq. 38)."""
+    fuel = own("fuel_input", p.fuel_input_tj, "TJ", join(p.ref, "fuel_input"))
+    ef = _fuel_ef(p)
+    formula = "2025/2547 Annex II Eq. 38 numerator: E_in x EF_fuel"
+    em = derived(f"Em_el_prod[{p.id}]", p.fuel_input_tj * ef.value, T, formula, fuel, ef)
+    if p.waste_gas and option is WasteGasElectricity.WASTE_GAS_EXPORT:
+        eta = standard("Corr_eta", u.CORR_ETA, "1", "2025/2547 Annex III Eq. 54")
+        value = p.fuel_input_tj * u.EF_NATURAL_GAS_T_PER_TJ * u.CORR_ETA
+        formula = "2025/2547 Annex III Eq. 54: E_WG x EF_NG x Corr_eta (option waste_gas_export)"
+        ded = derived(f"wg_exp[{p.id}]", value, T, formula, fuel, ef, eta, opt)
+        _spread(buckets, "wg_exp", ded, p.attribution, p.ref)
+    else:
+        formula = "2025/2547 Annex III Eq. 55: Em_el,prod (option el_prod_deduction)"
+        ded = derived(f"Em_el_prod[{p.id}]", em.value, T, formula, em, opt)
+        _spread(buckets, "el_prod", ded, p.attribution, p.ref)
+    if p.emission_factor_t_per_mwh is not None:
+        path = join(p.ref, "emission_factor")
+        return own("EF_el", p.emission_factor_t_per_mwh, "t CO2/MWh", path)
+    out = own("net_output", p.net_output_mwh, "MWh", join(p.ref, "net_output"))
+    formula = "2025/2547 Annex II Eq. 38: Em / El_prod"
+    return derived("EF_el", em.value / p.net_output_mwh, "t CO2/MWh", formula, em, out)
 
 
 def attributed(bucket: Bucket, pid: str) -> tuple[Provenance, Provenance]:

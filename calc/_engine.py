@@ -17,7 +17,7 @@ from calc._model import CalcInput, Process, SupplierKey, SupplierValue
 from calc._parse_base import CalcError
 from calc._parse_processes import good_fu_amount, process_fu
 from calc._pcf import aggregate
-from calc._provenance import derived, own
+from calc._provenance import Provenance, derived, own
 from calc._result import CalcResult, PrecursorResult, ProcessResult
 from calc._see import SeeInputs, _precursor, counts_indirect, good_result, topological
 
@@ -94,38 +94,20 @@ def _compute(
 def _process(
     p: Process, bucket: attr.Bucket, done: Mapping[str, ProcessResult], ctx: SeeInputs
 ) -> ProcessResult | None:
+    """Attribution, activity level, precursors and SEE per functional unit of one process."""
     direct, indirect = attr.attributed(bucket, p.id)
     fu = process_fu(p, ctx.definitive)
     amounts = [good_fu_amount(g, fu) or _ZERO for g in p.goods]
     al = sum(amounts, _ZERO)
-    precursors: list[PrecursorResult] = []
-    for x in p.precursors:
-        found = _precursor(x, al, done, ctx)
-        if found is not None:
-            precursors.append(found)
+    found = [_precursor(x, al, done, ctx) for x in p.precursors]
+    precursors = tuple(x for x in found if x is not None)
     if len(precursors) != len(p.precursors):
         return None
     if p.non_cbam or al == 0:
         zero = own("AL", _ZERO, fu, p.ref)
-        return ProcessResult(
-            p.id,
-            p.name,
-            fu,
-            p.joint_process,
-            True,
-            *_terms(bucket),
-            direct.value,
-            indirect.value,
-            bucket.electricity_mwh,
-            _ZERO,
-            (),
-            _ZERO,
-            _ZERO,
-            _ZERO,
-            _ZERO,
-            derived("see_direct", _ZERO, "", "non-CBAM", direct, zero),
-            indirect,
-        )
+        see_d = derived("see_direct", _ZERO, "", "non-CBAM production", direct, zero)
+        see_i = derived("see_indirect", _ZERO, "", "non-CBAM production", indirect, zero)
+        return _result(p, fu, bucket, (direct, indirect), _ZERO, (), (see_d, see_i))
     al_node = derived(
         f"AL[{p.id}]",
         al,
@@ -137,53 +119,67 @@ def _process(
             for g, a in zip(p.goods, amounts, strict=True)
         ),
     )
-    pre_d = sum((x.contribution_direct_t_co2e for x in precursors), _ZERO)
-    pre_i = sum((x.contribution_indirect_t_co2e for x in precursors), _ZERO)
-    unit = f"t CO2e/{fu}"
-    see_d = derived(
-        f"see_direct[{p.id}]",
-        (direct.value + pre_d) / al,
-        unit,
-        "2025/2547 Annex III Eq. 57 / 59: (AttrEm_dir + sum M_i x SEE_i,dir) / AL",
-        direct,
-        *(x.provenance.inputs[0] for x in precursors),
-        al_node,
-    )
-    see_i = derived(
-        f"see_indirect[{p.id}]",
-        (indirect.value + pre_i) / al,
-        unit,
-        "2025/2547 Annex III Eq. 58 / 59: (AttrEm_ind + sum M_i x SEE_i,ind) / AL",
-        indirect,
-        *(x.provenance.inputs[1] for x in precursors),
-        al_node,
-    )
-    def_d = sum((x.default_direct_t_co2e for x in precursors), _ZERO) / al
-    def_i = sum((x.default_indirect_t_co2e for x in precursors), _ZERO) / al
-    return ProcessResult(
-        p.id,
-        p.name,
-        fu,
-        p.joint_process,
-        False,
-        *_terms(bucket),
-        direct.value,
-        indirect.value,
-        bucket.electricity_mwh,
-        al,
-        tuple(precursors),
-        see_d.value,
-        see_i.value,
-        def_d,
-        def_i,
-        see_d,
-        see_i,
-    )
+    see_d = _see_node(p.id, "dir", 57, direct, precursors, al_node)
+    see_i = _see_node(p.id, "ind", 58, indirect, precursors, al_node)
+    return _result(p, fu, bucket, (direct, indirect), al, precursors, (see_d, see_i))
 
 
-def _terms(bucket: attr.Bucket) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]:
+def _see_node(
+    pid: str,
+    side: str,
+    equation: int,
+    attributed: Provenance,
+    precursors: tuple[PrecursorResult, ...],
+    al: Provenance,
+) -> Provenance:
+    """SEE per functional unit, direct (side "dir") or indirect ("ind"), Eq. 57-59."""
+    k = 0 if side == "dir" else 1  # PrecursorResult.provenance inputs: (direct, indirect)
+    parts = [x.provenance.inputs[k] for x in precursors]
+    value = (attributed.value + sum((n.value for n in parts), _ZERO)) / al.value
+    unit = f"t CO2e/{al.unit}"
+    formula = (
+        f"2025/2547 Annex III Eq. {equation} / 59: (AttrEm_{side} + sum M_i x SEE_i,{side}) / AL"
+    )
+    name = "see_direct" if side == "dir" else "see_indirect"
+    return derived(f"{name}[{pid}]", value, unit, formula, attributed, *parts, al)
+
+
+def _result(
+    p: Process,
+    fu: str,
+    bucket: attr.Bucket,
+    attributed: tuple[Provenance, Provenance],
+    al: Decimal,
+    precursors: tuple[PrecursorResult, ...],
+    see: tuple[Provenance, Provenance],
+) -> ProcessResult:
     t = bucket.total
-    return t("dir"), t("heat_imp"), t("heat_exp"), t("wg_imp"), t("wg_exp"), t("el_prod")
+    default_d = sum((x.default_direct_t_co2e for x in precursors), _ZERO)
+    default_i = sum((x.default_indirect_t_co2e for x in precursors), _ZERO)
+    return ProcessResult(
+        id=p.id,
+        name=p.name,
+        functional_unit=fu,
+        joint_process=p.joint_process,
+        non_cbam=p.non_cbam or al == 0,
+        dir_em_star_t_co2e=t("dir"),
+        heat_import_t_co2e=t("heat_imp"),
+        heat_export_t_co2e=t("heat_exp"),
+        waste_gas_import_t_co2e=t("wg_imp"),
+        waste_gas_export_t_co2e=t("wg_exp"),
+        el_prod_deduction_t_co2e=t("el_prod"),
+        attributed_direct_t_co2e=attributed[0].value,
+        attributed_indirect_t_co2e=attributed[1].value,
+        electricity_consumed_mwh=bucket.electricity_mwh,
+        activity_level=al,
+        precursors=precursors,
+        see_direct_per_fu=see[0].value,
+        see_indirect_per_fu=see[1].value,
+        default_direct_per_fu=default_d / al if al else _ZERO,
+        default_indirect_per_fu=default_i / al if al else _ZERO,
+        provenance_direct=see[0],
+        provenance_indirect=see[1],
+    )
 
 
 def supplier_keys(model: CalcInput) -> tuple[SupplierKey, ...]:

@@ -9,7 +9,7 @@ value passed in by the caller (tier-n resolver), the inline supplier value, the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -63,71 +63,57 @@ def _supplier_value(x: Precursor, ctx: SeeInputs) -> tuple[SupplierValue, str] |
     return None
 
 
-def _purchased(x: Precursor, ctx: SeeInputs) -> tuple[str, Decimal, Decimal, Source] | None:
+Found = tuple[str, Decimal, Decimal, Source]
+_ZERO_RULE = "EU / ETS-covered origin counts zero (Reg. 2025/2083; 2025/2547 Annex III B)"
+
+
+def _purchased(x: Precursor, ctx: SeeInputs) -> Found | None:
+    """(data type, SEE direct, SEE indirect, source): zero-rated, supplier value or default."""
     if x.origin != "third_country":
-        return (
-            "zero_rated",
-            _ZERO,
-            _ZERO,
-            Source(
-                SourceKind.OWN_DATA,
-                join(x.ref, "origin"),
-                (
-                    (
-                        "rule",
-                        "EU / ETS-covered origin counts zero "
-                        "(Reg. 2025/2083; 2025/2547 Annex III B)",
-                    ),
-                ),
-            ),
-        )
+        source = Source(SourceKind.OWN_DATA, join(x.ref, "origin"), (("rule", _ZERO_RULE),))
+        return "zero_rated", _ZERO, _ZERO, source
     found = _supplier_value(x, ctx)
-    if found is not None:
-        v, where = found
-        if v.functional_unit != x.amount_unit:
-            ctx.errors.append(
-                CalcError(
-                    x.ref,
-                    f"supplier value {v.source_id} is per "
-                    f"'{v.functional_unit}', the precursor mass is in "
-                    f"'{x.amount_unit}'",
-                )
-            )
-            return None
-        key = x.supplier or SupplierKey("", "")
-        detail: tuple[tuple[str, str], ...] = (
-            ("supplier_participant_id", key.participant_id),
-            ("supplier_product_id", key.product_id),
-            ("source_id", v.source_id),
-            ("version", v.version),
-            ("verified", str(v.verified).lower()),
-            ("reporting_period", v.reporting_period or ""),
+    if found is None:
+        return _default(x, ctx)
+    v, where = found
+    if v.functional_unit != x.amount_unit:
+        message = (
+            f"supplier value {v.source_id} is per '{v.functional_unit}', the precursor mass "
+            f"is in '{x.amount_unit}'"
         )
-        return (
-            "actual",
-            v.see_direct or _ZERO,
-            v.see_indirect or _ZERO,
-            Source(SourceKind.SUPPLIER, where, detail),
-        )
-    year = ctx.model.options.markup_year if ctx.model.options.apply_default_markup else None
-    if x.amount_unit != "t":
-        ctx.errors.append(
-            CalcError(
-                join(x.ref, "mass"),
-                "no supplier value: default values "
-                "(2025/2621) are per tonne of product, give the mass in t",
-            )
-        )
+        ctx.errors.append(CalcError(x.ref, message))
         return None
+    key = x.supplier or SupplierKey("", "")
+    detail: tuple[tuple[str, str], ...] = (
+        ("supplier_participant_id", key.participant_id),
+        ("supplier_product_id", key.product_id),
+        ("source_id", v.source_id),
+        ("version", v.version),
+        ("verified", str(v.verified).lower()),
+        ("reporting_period", v.reporting_period or ""),
+    )
+    source = Source(SourceKind.SUPPLIER, where, detail)
+    return "actual", v.see_direct or _ZERO, v.see_indirect or _ZERO, source
+
+
+def _default(x: Precursor, ctx: SeeInputs) -> Found | None:
+    """The default value of 2025/2621 (or the transitional table), flagged in the notes."""
+    if x.amount_unit != "t":
+        message = (
+            "no supplier value: default values (2025/2621) are per tonne of product, "
+            "give the mass in t"
+        )
+        ctx.errors.append(CalcError(join(x.ref, "mass"), message))
+        return None
+    options = ctx.model.options
+    year = options.markup_year if options.apply_default_markup else None
     dv = ctx.defaults.lookup(ctx.definitive, x.country, x.cn_code or "", year)
     if dv is None:
-        ctx.errors.append(
-            CalcError(
-                x.ref,
-                f"no supplier value and no default value for CN "
-                f"{x.cn_code} in table {ctx.defaults.version}",
-            )
+        message = (
+            f"no supplier value and no default value for CN {x.cn_code} in table "
+            f"{ctx.defaults.version}"
         )
+        ctx.errors.append(CalcError(x.ref, message))
         return None
     ctx.notes.append(f"{x.ref}: default value used ({dv.note})")
     detail = (
@@ -140,12 +126,9 @@ def _purchased(x: Precursor, ctx: SeeInputs) -> tuple[str, Decimal, Decimal, Sou
         ("markup_factor", str(dv.markup_factor)),
         ("note", dv.note),
     )
-    return (
-        "default",
-        dv.see_direct * dv.markup_factor,
-        dv.see_indirect * dv.markup_factor,
-        Source(SourceKind.DEFAULT_VALUE, x.ref, detail),
-    )
+    source = Source(SourceKind.DEFAULT_VALUE, x.ref, detail)
+    factor = dv.markup_factor
+    return "default", dv.see_direct * factor, dv.see_indirect * factor, source
 
 
 def _precursor(
@@ -224,83 +207,80 @@ def rounded(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, _ZERO)
+
+
 def good_result(
     g: Good, pr: ProcessResult, counted: bool, ctx: SeeInputs, import_mass_t: Decimal | None
 ) -> GoodResult:
     """SEE per tonne of good from its process's SEE per functional unit (Eq. 57-66)."""
     category = goods_category(g.cn_code)
-    assert category is not None
+    assert category is not None  # the parser accepts CBAM goods only
     amount = good_fu_amount(g, pr.functional_unit) or g.activity_level_t
-    k = amount / g.activity_level_t if g.activity_level_t else Decimal(1)
-    al = pr.activity_level
-    ae_d, ae_i = pr.attributed_direct_t_co2e / al * k, pr.attributed_indirect_t_co2e / al * k
-    pre_d = sum((x.contribution_direct_t_co2e for x in pr.precursors), _ZERO) / al * k
-    pre_i_all = sum((x.contribution_indirect_t_co2e for x in pr.precursors), _ZERO) / al * k
-    pre_i = (
-        sum((x.contribution_indirect_t_co2e for x in pr.precursors if x.indirect_counted), _ZERO)
-        / al
-        * k
-    )
-    see_d, see_i = ae_d + pre_d, ae_i + pre_i_all
-    see_i_counted = (ae_i if counted else _ZERO) + pre_i
+    k = amount / g.activity_level_t  # functional units per tonne of good
+
+    def per_t(total_t_co2e: Decimal) -> Decimal:  # process total -> t CO2e per t of good
+        return total_t_co2e * k / pr.activity_level
+
+    xs = pr.precursors
+    ae_d, ae_i = per_t(pr.attributed_direct_t_co2e), per_t(pr.attributed_indirect_t_co2e)
+    pre_d = per_t(_sum(x.contribution_direct_t_co2e for x in xs))
+    pre_i = per_t(_sum(x.contribution_indirect_t_co2e for x in xs))
+    pre_i_counted = per_t(_sum(x.contribution_indirect_t_co2e for x in xs if x.indirect_counted))
+    see_d = ae_d + pre_d
+    see_i_counted = (ae_i if counted else _ZERO) + pre_i_counted
     total = see_d + see_i_counted
     places = ctx.model.options.see_decimal_places
     rep_d, rep_i = rounded(see_d, places), rounded(see_i_counted, places)
     def_d = pr.default_direct_per_fu * k
-    def_i = (
-        sum((x.default_indirect_t_co2e for x in pr.precursors if x.indirect_counted), _ZERO)
-        / al
-        * k
-    )
-    share_total = (def_d + def_i) / total if total else _ZERO
+    def_i = per_t(_sum(x.default_indirect_t_co2e for x in xs if x.indirect_counted))
     share_20 = def_d / total if total else _ZERO
-    share_dir = def_d / see_d if see_d else _ZERO
     exceeds = None if ctx.definitive else share_20 > Decimal("0.20")
     if exceeds:
         ctx.notes.append(
             f"{g.ref}: estimates/defaults are {share_20 * 100:.2f} % of embedded "
             "emissions, above the transitional 20 % limit (2023/1773 Art. 5)"
         )
-    prov = _good_provenance(g, pr, k, see_d, see_i_counted, total, counted)
-    embedded = None
-    if import_mass_t is not None:
-        base_d = rep_d if ctx.model.options.import_from_rounded_see else see_d
-        base_i = rep_i if ctx.model.options.import_from_rounded_see else see_i_counted
-        embedded = ImportResult(
-            import_mass_t,
-            import_mass_t * base_d,
-            import_mass_t * base_i,
-            import_mass_t * (base_d + base_i),
-        )
+    from_rounded = ctx.model.options.import_from_rounded_see
     return GoodResult(
-        g.id,
-        pr.id,
-        g.cn_code,
-        category.name,
-        category.sector,
-        pr.functional_unit,
-        g.activity_level_t,
-        k,
-        ae_d,
-        ae_i,
-        pre_d,
-        pre_i_all,
-        see_d,
-        see_i,
-        counted,
-        see_i_counted,
-        total,
-        rep_d,
-        rep_i,
-        rep_d + rep_i,
-        share_total,
-        share_20,
-        share_dir,
-        exceeds,
-        embedded,
-        pr.electricity_consumed_mwh / al * k,
-        prov,
+        id=g.id,
+        process_id=pr.id,
+        cn_code=g.cn_code,
+        category=category.name,
+        sector=category.sector,
+        functional_unit=pr.functional_unit,
+        activity_level_t=g.activity_level_t,
+        fu_per_t=k,
+        attributed_direct_t_co2e_per_t=ae_d,
+        attributed_indirect_t_co2e_per_t=ae_i,
+        precursors_direct_t_co2e_per_t=pre_d,
+        precursors_indirect_t_co2e_per_t=pre_i,
+        see_direct_t_co2e_per_t=see_d,
+        see_indirect_t_co2e_per_t=ae_i + pre_i,
+        indirect_counted=counted,
+        see_indirect_counted_t_co2e_per_t=see_i_counted,
+        see_total_t_co2e_per_t=total,
+        see_direct_reported=rep_d,
+        see_indirect_reported=rep_i,
+        see_total_reported=rep_d + rep_i,
+        default_share_of_total=(def_d + def_i) / total if total else _ZERO,
+        default_share_20_percent_rule=share_20,
+        default_share_of_direct=def_d / see_d if see_d else _ZERO,
+        exceeds_20_percent_rule=exceeds,
+        embedded=_embedded(
+            import_mass_t, (rep_d, rep_i) if from_rounded else (see_d, see_i_counted)
+        ),
+        electricity_mwh_per_t=per_t(pr.electricity_consumed_mwh),
+        provenance=_good_provenance(g, pr, k, see_d, see_i_counted, total, counted),
     )
+
+
+def _embedded(mass: Decimal | None, see: tuple[Decimal, Decimal]) -> ImportResult | None:
+    """EE = m x SEE, direct and indirect kept apart (CALC.md section 11)."""
+    if mass is None:
+        return None
+    return ImportResult(mass, mass * see[0], mass * see[1], mass * (see[0] + see[1]))
 
 
 def _good_provenance(
