@@ -26,6 +26,7 @@ from fastapi import FastAPI
 from aas_models import Footprint, FootprintStatus, ProductIdentity
 from connector.app import create_node_apps
 from connector.context import NodeContext
+from connector.dsp import SCHEMA_BY_TYPE, schema_problems
 from connector.identity import (
     MEMBERSHIP_CREDENTIAL,
     PCF_FRAMEWORK_CREDENTIAL,
@@ -58,12 +59,11 @@ class Sent:
 
 @dataclass
 class HostRouter(httpx.AsyncBaseTransport):
-    """Routes each request to the ASGI app of its host; records DSP traffic; hosts can be
-    taken down (connection refused) and brought back."""
+    """Routes each request to the ASGI app of its host; hosts can be taken down (connection
+    refused) and brought back."""
 
     apps: dict[str, httpx.ASGITransport] = field(default_factory=dict)
     down: set[str] = field(default_factory=set)
-    sent: list[Sent] = field(default_factory=list)
 
     def add(self, host: str, app: FastAPI) -> None:
         self.apps[host] = httpx.ASGITransport(app=app)
@@ -73,19 +73,41 @@ class HostRouter(httpx.AsyncBaseTransport):
         transport = self.apps.get(host)
         if transport is None or host in self.down:
             raise httpx.ConnectError(f"no route to {host}", request=request)
-        response = await transport.handle_async_request(request)
+        return await transport.handle_async_request(request)
+
+
+@dataclass
+class Recorder(httpx.AsyncBaseTransport):
+    """The transport of the nodes' own HTTP clients: records every DSP request they send."""
+
+    router: HostRouter
+    sent: list[Sent] = field(default_factory=list)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.router.handle_async_request(request)
         if "/api/dsp" in request.url.path:
-            await response.aread()
+            content = await response.aread()
             self.sent.append(
                 Sent(
                     request.method,
                     str(request.url),
                     _json(request.content),
                     response.status_code,
-                    _json(response.content),
+                    _json(content),
                 )
             )
         return response
+
+
+def schema_violations(sent: list[Sent]) -> list[str]:
+    """Every DSP message (request body or answer) that does not match its DSP schema."""
+    problems = []
+    for exchange in sent:
+        for message in (exchange.body, exchange.answer):
+            if isinstance(message, dict) and message.get("@type") in SCHEMA_BY_TYPE:
+                found = schema_problems(message, message["@type"])
+                problems += [f"{exchange.url} {message['@type']}: {p}" for p in found]
+    return problems
 
 
 def _json(raw: bytes) -> Any:
@@ -121,6 +143,7 @@ class Peer:
 class Space:
     tmp_path: Path
     router: HostRouter
+    recorder: Recorder
     authority_dir: Path
     authority_did: str
     stack: AsyncExitStack
@@ -141,7 +164,7 @@ class Space:
             await add_credential(settings, vc)
         apps = create_node_apps(settings)
         await apps.context.http.aclose()
-        apps.context.http = httpx.AsyncClient(transport=self.router, timeout=10.0)
+        apps.context.http = httpx.AsyncClient(transport=self.recorder, timeout=10.0)
         self.router.add(host, apps.public)
         await self.stack.enter_async_context(LifespanManager(apps.public))
         public = httpx.AsyncClient(transport=self.router, base_url=f"http://{host}")
@@ -251,5 +274,7 @@ async def space(tmp_path: Path) -> AsyncIterator[Space]:
     authority_dir = tmp_path / "authority"
     authority_did = init_authority(authority_dir, "http://authority.test")
     router.add("authority.test", create_authority_app(load_authority(authority_dir)))
+    recorder = Recorder(router)
     async with AsyncExitStack() as stack:
-        yield Space(tmp_path, router, authority_dir, authority_did, stack)
+        yield Space(tmp_path, router, recorder, authority_dir, authority_did, stack)
+    assert schema_violations(recorder.sent) == []

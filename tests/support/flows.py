@@ -55,3 +55,26 @@ async def transfer(consumer: Peer, provider: Peer, agreement_id: str) -> Transfe
     )
     assert isinstance(done, Ok), done
     return done.value
+
+
+async def until(check, timeout_s: float = 10.0):
+    """Poll `check()` (async, returns a value or None) with a timeout; never a fixed sleep."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while True:
+        value = await check()
+        if value is not None:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s} s")
+        await asyncio.sleep(0.02)
+
+
+async def negotiation_state(peer: Peer, negotiation_id: str) -> str:
+    from connector.negotiation import get_negotiation
+
+    row = await get_negotiation(peer.context, negotiation_id)
+    assert isinstance(row, Ok), row
+    return str(row.value.state)

@@ -1,0 +1,162 @@
+"""Negotiation behaviour: policy at negotiation, offer tampering, termination by either side,
+unreachable provider, duplicates and out-of-order messages (DSP 2025-1 §"Contract Negotiation";
+shared/reference/dsp.md §5)."""
+
+from __future__ import annotations
+
+from connector.identity import MEMBERSHIP_CREDENTIAL
+from connector.negotiation import (
+    get_negotiation,
+    request_contract,
+    terminate_negotiation,
+    wait_for_negotiation,
+)
+from connector.outcome import Failure, Ok
+from connector.work import WorkItem
+from tests.support.flows import catalog_offer, dsp_headers, negotiate, negotiation_state, until
+
+
+async def test_negotiation_terminates_with_reason_when_policy_denies(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer", credentials=(MEMBERSHIP_CREDENTIAL,))
+    await space.publish(provider, "asset-1", contract="members-with-pcf-framework")
+    row = await negotiate(consumer, provider, "asset-1")
+    assert row.state == "TERMINATED"
+    assert row.agreement_id is None
+    assert "terminated by the counterparty" in row.error_detail
+    assert "PcfFramework" in row.error_detail or "framework" in row.error_detail.lower()
+    remote = await get_negotiation(provider.context, row.provider_pid)
+    assert remote.value.state == "TERMINATED"
+    assert remote.value.agreement_id is None
+
+
+async def test_negotiation_terminates_with_reason_when_offer_is_tampered(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    offer = await catalog_offer(consumer, provider, "asset-1")
+    offer["permission"] = [
+        {
+            "action": "use",
+            "constraint": [
+                {
+                    "leftOperand": "dateTime",
+                    "operator": "lteq",
+                    "rightOperand": "2099-12-31T00:00:00Z",
+                }
+            ],
+        }
+    ]
+    row = await negotiate(consumer, provider, "asset-1", offer)
+    assert row.state == "TERMINATED"
+    assert "the request does not match the offer" in row.error_detail
+    remote = await get_negotiation(provider.context, row.provider_pid)
+    assert remote.value.state == "TERMINATED"
+    assert "the request does not match the offer" in remote.value.error_detail
+
+
+async def test_catalog_hides_dataset_and_request_is_refused_when_access_denied(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "open")
+    await space.publish(
+        provider,
+        "secret",
+        access="named-customers",
+        access_options={"customers": ["did:web:someone.else"]},
+    )
+    offer = await catalog_offer(consumer, provider, "open")
+    response = await consumer.context.http.post(
+        provider.dsp + "/catalog/request",
+        json={
+            "@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
+            "@type": "CatalogRequestMessage",
+        },
+        headers=await dsp_headers(consumer, provider),
+    )
+    assert [d["@id"] for d in response.json()["dataset"]] == ["open"]
+    forged = dict(offer, **{"@id": offer["@id"].replace("open", "secret"), "target": "secret"})
+    row = await negotiate(consumer, provider, "secret", forged)
+    assert row.state == "TERMINATED"
+    assert row.provider_pid is None
+    assert "peer answered 400" in row.error_detail
+
+
+async def _stalled(space, database_url):
+    """A negotiation whose agreement cannot reach the consumer (consumer host unreachable)."""
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    offer = await catalog_offer(consumer, provider, "asset-1")
+    space.router.down.add(consumer.host)
+    started = await request_contract(consumer.context, provider.dsp, provider.did, offer)
+    assert isinstance(started, Ok)
+
+    async def provider_pid():
+        row = (await get_negotiation(consumer.context, started.value.id)).value
+        return row.provider_pid
+
+    pid = await until(provider_pid)
+    return provider, consumer, started.value.id, pid
+
+
+async def test_both_sides_terminate_when_consumer_terminates_midway(space, database_url):
+    provider, consumer, consumer_pid, provider_pid = await _stalled(space, database_url)
+    terminated = await terminate_negotiation(consumer.context, consumer_pid, "changed my mind")
+    assert isinstance(terminated, Ok)
+    space.router.down.clear()
+
+    async def provider_terminated():
+        state = await negotiation_state(provider, provider_pid)
+        return state if state == "TERMINATED" else None
+
+    assert await until(provider_terminated) == "TERMINATED"
+    remote = await get_negotiation(provider.context, provider_pid)
+    assert "changed my mind" in remote.value.error_detail
+    assert await negotiation_state(consumer, consumer_pid) == "TERMINATED"
+
+
+async def test_both_sides_terminate_when_provider_terminates_midway(space, database_url):
+    provider, consumer, consumer_pid, provider_pid = await _stalled(space, database_url)
+    terminated = await terminate_negotiation(provider.context, provider_pid, "withdrawn")
+    assert isinstance(terminated, Ok)
+    space.router.down.clear()
+    done = await wait_for_negotiation(consumer.context, consumer_pid, ("TERMINATED",), 20)
+    assert isinstance(done, Ok)
+    assert "withdrawn" in done.value.error_detail
+    assert done.value.agreement_id is None
+
+
+async def test_negotiation_completes_when_provider_comes_back(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    offer = await catalog_offer(consumer, provider, "asset-1")
+    space.router.down.add(provider.host)
+    started = await request_contract(consumer.context, provider.dsp, provider.did, offer)
+
+    async def retried():
+        async with consumer.context.database.session() as session:
+            item = (
+                await session.exec(
+                    WorkItem.__table__.select().where(WorkItem.subject_id == started.value.id)
+                )
+            ).first()
+        return item if item is not None and item.attempts >= 1 else None
+
+    await until(retried)
+    space.router.down.clear()
+    done = await wait_for_negotiation(consumer.context, started.value.id, timeout_s=20)
+    assert isinstance(done, Ok), done
+    assert done.value.state == "FINALIZED"
+
+
+async def test_terminate_is_refused_without_change_when_finalized(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    row = await negotiate(consumer, provider, "asset-1")
+    refused = await terminate_negotiation(consumer.context, row.id)
+    assert isinstance(refused, Failure)
+    assert refused.detail == f"negotiation {row.id} is FINALIZED: cannot terminate"
+    assert await negotiation_state(consumer, row.id) == "FINALIZED"
