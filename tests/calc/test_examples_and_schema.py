@@ -109,3 +109,13 @@ def test_public_api_when_imported_is_pinned() -> None:
         "row_from_csv",
         "supplier_keys",
     ]
+
+
+def test_docs_when_examples_embedded_equal_the_example_files() -> None:
+    import re
+
+    text = (EXAMPLES.parent.parent / "calc.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"### `([a-z-]+\.json)`\n\n```json\n(.*?)\n```", text, re.S))
+    assert sorted(blocks) == NAMES
+    for name, block in blocks.items():
+        assert json.loads(block) == json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
