@@ -44,7 +44,7 @@ def catalog_request(provider: RunningNode) -> dict:
             "protocol": "dataspace-protocol-http:2025-1"}
 
 
-def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nodes) -> None:
+def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nodes) -> None:  # noqa: F811
     provider, consumer, stranger = nodes("mill"), nodes("bolts"), nodes("stranger")
     provide(provider, consumer.did)
     with stranger.management() as client:
