@@ -8,7 +8,7 @@ Conversions: 1 MWh = 0.0036 TJ; GJ -> TJ / 1000; TJ/Gg = GJ/t (2025/2547 Annex I
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 from types import MappingProxyType
 from typing import Final
 
@@ -37,7 +37,7 @@ CONCENTRATION_G_PER_NM3: Final = _units({"g/Nm3": "1", "mg/Nm3": "0.001"})
 CARBON_CONTENT: Final = _units({"t C/t": "1", "%": "0.01", "kg C/t": "0.001"})
 FRACTION: Final = _units({"1": "1", "%": "0.01"})
 NITROGEN_KG_PER_T: Final = _units({"kg N/t": "1"})
-MINUTES: Final = _units({"min": "1", "s": "0.0166666666666666666666666667"})
+MINUTES: Final = _units({"min": "1", "s": "0.01666666666666666666666666666666667"})
 PER_CELL_DAY: Final = _units({"1/cell-day": "1"})
 SEF_CF4: Final = _units({"kg CF4/t Al/(AE-min/cell-day)": "1"})
 OVC_CF4: Final = _units({"kg CF4/t Al/mV": "1"})
@@ -74,7 +74,8 @@ PCF_EMISSIONS_KG: Final = _units({"kg CO2e": "1", "t CO2e": "1000"})
 CARBON_TO_CO2: Final = _D("3.664")  # f, t CO2 / t C
 EF_NATURAL_GAS_T_PER_TJ: Final = _D("56.1")
 CORR_ETA: Final = _D("0.667")  # Eq. 54
-HEAT_STANDARD_EF_T_PER_TJ: Final = _D("56.1") / _D("0.9")  # natural gas at 90 % boiler efficiency
+# natural gas at 90 % boiler efficiency, at the engine's 34 digits whatever the import context
+HEAT_STANDARD_EF_T_PER_TJ: Final = Context(prec=34).divide(_D("56.1"), _D("0.9"))
 GWP: Final = MappingProxyType(
     {"CO2": _D("1"), "N2O": _D("265"), "CF4": _D("6630"), "C2F6": _D("11100")}
 )
