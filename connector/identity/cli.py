@@ -117,6 +117,10 @@ def authority_issue(
     contract_version: Annotated[
         str, typer.Option("--contract-version", help="Framework agreement version (PCF)")
     ] = "1.0",
+    holder_identifier: Annotated[
+        str | None,
+        typer.Option("--holder-identifier", help="e.g. a BPN; default: the subject DID"),
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE")] = None,
 ) -> None:
     """Issue a W3C Verifiable Credential (VC-JWT) to a participant."""
@@ -127,6 +131,7 @@ def authority_issue(
             credential_type,
             timedelta(days=valid_days),
             contract_version=contract_version,
+            holder_identifier=holder_identifier,
         )
     except (ProvisioningError, KeyFileError) as exc:
         raise _fail(str(exc)) from None

@@ -74,6 +74,7 @@ class Space:
         database_url: str = "",
         credentials: tuple[str, ...] = (),
         trusted: bool = True,
+        algorithm: str = "Ed25519",
     ) -> Node:
         host = f"{name}.test"
         settings = init_node(
@@ -82,6 +83,7 @@ class Space:
             url=f"http://{host}",
             authorities=[self.authority_did] if trusted else [],
             database_url=database_url,
+            algorithm=algorithm,
         )
         for credential_type in credentials:
             vc = issue_credential(

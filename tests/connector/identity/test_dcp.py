@@ -257,3 +257,13 @@ async def test_replay_register_survives_restart_when_jti_seen(tmp_path, database
     assert not await restarted.first_use("did:web:a.test", "j1", now + timedelta(minutes=5), now)
     assert await restarted.first_use("did:web:b.test", "j1", now + timedelta(minutes=5), now)
     await database.dispose()
+
+
+async def test_p256_nodes_authenticate_when_keys_are_ec(space: Space) -> None:
+    alpha = await space.node("alpha", credentials=BOTH, algorithm="P-256")
+    beta = await space.node("beta", algorithm="P-256")
+    assert alpha.identity.document["verificationMethod"][0]["publicKeyJwk"]["crv"] == "P-256"
+    headers = await alpha.identity.outbound_headers(beta.did)
+    outcome = await beta.identity.authenticate(headers["Authorization"])
+    assert isinstance(outcome, Ok)
+    assert len(outcome.value.credentials) == 2

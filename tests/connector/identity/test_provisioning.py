@@ -142,6 +142,8 @@ def test_authority_issues_credential_to_file_when_asked(tmp_path: Path) -> None:
             PCF_FRAMEWORK_CREDENTIAL,
             "--valid-days",
             "30",
+            "--holder-identifier",
+            "BPNL000000000001",
             "-o",
             str(out),
         ],
@@ -155,6 +157,7 @@ def test_authority_issues_credential_to_file_when_asked(tmp_path: Path) -> None:
     assert credential.types == ("VerifiableCredential", PCF_FRAMEWORK_CREDENTIAL)
     assert credential.expires_at - credential.issued_at == timedelta(days=30)
     assert credential.subject_fields["contractVersion"] == "1.0"
+    assert credential.subject_fields["holderIdentifier"] == "BPNL000000000001"
 
 
 @pytest.mark.parametrize(
