@@ -179,6 +179,9 @@ def _result(
         default_indirect_per_fu=default_i / al if al else _ZERO,
         provenance_direct=see[0],
         provenance_indirect=see[1],
+        not_in_activity_level=tuple(
+            (o.name, o.kind, o.mass_t) for o in (*p.internal_precursors, *p.excluded_outputs)
+        ),
     )
 
 

@@ -73,6 +73,8 @@ class ProcessResult:
     default_indirect_per_fu: Decimal
     provenance_direct: Provenance
     provenance_indirect: Provenance
+    # (name, kind, mass t) of internal precursors (bubble) and excluded outputs (Annex II F)
+    not_in_activity_level: tuple[tuple[str, str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)

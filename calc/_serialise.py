@@ -57,6 +57,10 @@ def _process(p: ProcessResult) -> dict[str, Any]:
         "activity_level": _num(p.activity_level),
         "see_direct_per_fu": _num(p.see_direct_per_fu),
         "see_indirect_per_fu": _num(p.see_indirect_per_fu),
+        "not_in_activity_level": [
+            {"name": name, "kind": kind, "mass_t": _num(mass)}
+            for name, kind, mass in p.not_in_activity_level
+        ],
         "precursors": [
             {
                 "id": x.id,

@@ -20,6 +20,11 @@ def test_steel_bubble_when_computed_reproduces_published_totals() -> None:
     assert process.attributed_indirect_t_co2e == D("977059.116")
     assert abs(process.attributed_indirect_t_co2e / D(976_919) - 1) < D("0.001")
     assert process.activity_level == D(4_800_000)
+    assert process.not_in_activity_level == (
+        ("pig iron", "internal_precursor", D(4_000_000)),
+        ("crude steel", "internal_precursor", D(5_000_000)),
+        ("internal scrap", "scrap", D(200_000)),
+    )
 
 
 def test_steel_bubble_when_computed_reproduces_published_see() -> None:
