@@ -85,6 +85,16 @@ class NodeIdentity:
         """A detached JWS over `payload` (RFC 7515 Appendix F)."""
         return _jose.sign_detached(self._key, self.did, payload)
 
+    async def dsp_endpoint(self, did: str) -> Ok[str] | Failure:
+        """A peer's DSP endpoint, from the `DataService` entry of its DID document."""
+        document = await self.resolver.resolve(did)
+        if isinstance(document, Failure):
+            return document
+        endpoint = service_endpoint(document.value, "DataService")
+        if endpoint is None:
+            return unauthorized(f"{did} publishes no DataService in its DID document")
+        return Ok(endpoint)
+
     # -- inbound --------------------------------------------------------------------------
     async def verify_jwt(
         self, token: str, issuer_did: str, audience: str | None = None

@@ -3,6 +3,7 @@ input, no state change)."""
 
 from __future__ import annotations
 
+from connector.outcome import Failure, Ok, Reason
 from tests.connector.identity.conftest import BOTH, Space
 
 
@@ -99,3 +100,14 @@ async def test_credential_add_is_refused_when_malformed(space: Space) -> None:
     )
     listed = await alpha.client.get("/api/management/identity/credentials", headers=headers)
     assert listed.json() == []
+
+
+async def test_dsp_endpoint_is_discovered_when_peer_did_resolved(space: Space) -> None:
+    alpha = await space.node("alpha")
+    await space.node("beta")
+    found = await alpha.identity.dsp_endpoint("did:web:beta.test")
+    assert found == Ok("http://beta.test/api/dsp")
+    missing = await alpha.identity.dsp_endpoint(space.authority_did)
+    assert missing == Failure(
+        Reason.UNAUTHORIZED, f"{space.authority_did} publishes no DataService in its DID document"
+    )
