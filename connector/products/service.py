@@ -59,12 +59,10 @@ async def import_file(
 ) -> Ok[ImportSummary] | Failure:
     """Import products, BOM lines and footprints; a file with any error stores nothing."""
     parsed = parse_import(content, filename)
-    if parsed.errors:
-        return _refused(parsed.errors)
     did, now = context.settings.node.did, context.clock.now()
     async with context.database.session() as session:
         known = await _known_products(session, parsed)
-        errors = _check_references(parsed, known)
+        errors = [*parsed.errors, *_check_references(parsed, known)]
         footprints = _build_footprints(parsed, known, did, now, errors)
         if errors:
             return _refused(tuple(errors))

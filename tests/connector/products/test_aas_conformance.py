@@ -1,0 +1,93 @@
+"""The node's AAS API at /api/aas passes the official aas-test-engines 1.0.3 read-profile
+suites (SSP-002, AAS and Submodel repository) with the real X-Api-Key check in place: the
+engine's `--header` option is ignored in 1.0.3, so the header is injected by a client subclass
+(shared/reference/aas.md 3.7)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from aas_test_engines import api as engine
+from aas_test_engines import config as engine_config
+from aas_test_engines import http as engine_http
+
+from connector.app import create_app
+from connector.clock import SystemClock
+from connector.context import NodeContext
+from connector.db import create_database, upgrade_to_head
+from connector.observability.metrics import Metrics
+from connector.products.service import import_file
+from tests.conftest import make_settings
+from tests.connector.products.conftest import EXAMPLE
+
+
+class KeyClient(engine_http.HttpClient):
+    """aas-test-engines' HTTP client with the management key on every request."""
+
+    def descend(self, prefix: str) -> KeyClient:
+        client = KeyClient(self.host, self.verify, self.remove_path_prefix, self.additional_headers)
+        client.prefixes.append(prefix)
+        return client
+
+    def send(self, request):  # type: ignore[no-untyped-def]
+        request.headers.update(self.additional_headers)
+        return super().send(request)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def prepare(settings) -> int:
+    """Import the shipped example into the node's database before it serves."""
+    database = create_database(settings.database_url)
+    async with httpx.AsyncClient() as http:
+        context = NodeContext(settings, database, SystemClock(), http, Metrics())
+        await upgrade_to_head(database)
+        outcome = await import_file(context, EXAMPLE.read_bytes(), "products.json")
+        await database.dispose()
+    return outcome.value.footprints
+
+
+@pytest.fixture(scope="module")
+def running_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    node_dir: Path = tmp_path_factory.mktemp("aas-node")
+    port = free_port()
+    settings = make_settings(node_dir, f"sqlite+aiosqlite:///{node_dir / 'node.db'}",
+                             server={"port": port})  # fmt: skip
+    assert asyncio.run(prepare(settings)) == 3
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "node did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/api/aas", settings.management.api_key
+    server.should_exit = True
+    thread.join(timeout=20)
+
+
+@pytest.mark.parametrize(
+    "suite",
+    [
+        "https://admin-shell.io/aas/API/3/0/SubmodelRepositoryServiceSpecification/SSP-002",
+        "https://admin-shell.io/aas/API/3/0/AssetAdministrationShellRepositoryServiceSpecification/SSP-002",
+    ],
+)
+def test_node_aas_api_passes_official_suite_when_key_sent(running_node, suite) -> None:
+    base, key = running_node
+    client = KeyClient(base, False, "", {"X-Api-Key": key})
+    result, _ = engine.execute_tests(client, engine_config.CheckApiConfig(suite=suite))
+    assert result.ok(), json.dumps(result.to_dict())[:3000]
