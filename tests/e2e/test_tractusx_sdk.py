@@ -6,7 +6,6 @@ the cache directory; the test is skipped only when that venv cannot be created."
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import json
 import os
@@ -16,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from connector.app import create_node_apps
-from connector.db import upgrade_to_head
-from connector.settings import Settings
+from tests.e2e._footprints import publish_sample_footprint
 from tests.support.nodes import (
     RunningNode,
     authority,  # noqa: F401
@@ -65,24 +62,6 @@ def sdk_python() -> Path:
         pytest.skip(f"cannot create the tractusx-sdk venv: {exc}")
     marker.write_text(SDK_VERSION)
     return python
-
-
-def publish_sample_footprint(settings: Settings) -> str:
-    """Publish one CarbonFootprint submodel in the (stopped) provider node; its asset id."""
-    from tests.aas_models.factories import footprint, product
-
-    async def run() -> str:
-        apps = create_node_apps(settings)
-        context = apps.context
-        await upgrade_to_head(context.database)
-        from connector.products.service import publish_footprint
-
-        outcome = await publish_footprint(context, "HRC-2mm", footprint(), product=product())
-        await context.http.aclose()
-        await context.database.dispose()
-        return str(outcome.value.asset_id)
-
-    return asyncio.run(run())
 
 
 def test_sdk_fetches_footprint_when_driving_two_nodes(tmp_path: Path, authority) -> None:  # noqa: F811
