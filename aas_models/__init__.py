@@ -3,6 +3,7 @@ built with basyx-python-sdk, mappings to and from PACT ProductFootprint v3 (read
 Catena-X PCF aspect 9.0.0 (reads 7.0.0 / 8.0.0), and the read side of the AAS API Part 2
 (`aas_api.build_router`, an edge module handed a repository)."""
 
+from aas_models._calc import cbam_split, footprint_from_calc
 from aas_models._catenax import SEMANTIC_ID_9 as CATENAX_PCF_SEMANTIC_ID
 from aas_models._catenax import from_catenax, to_catenax
 from aas_models._conformance import template_conformance
@@ -48,9 +49,11 @@ __all__ = [
     "StoredIdentifiable",
     "build_shell",
     "build_submodel",
+    "cbam_split",
     "datetime_text",
     "decimal_text",
     "environment",
+    "footprint_from_calc",
     "from_catenax",
     "from_pact",
     "id_short_for",
