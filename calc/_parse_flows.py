@@ -164,6 +164,9 @@ def _combustion(r: Reader, m: Mapping[str, Any], path: str, params: Params) -> N
         )
         return
     elif ef_dim == "TJ":
+        if ncv is not None:
+            r.error(join(path, "ncv"), f"not used: fuel_quantity is already energy ('{fq[1]}')")
+            return
         params["energy_tj"] = fq[0]
     params["fuel_quantity"] = fq[0]
     params["emission_factor"] = ef[0]

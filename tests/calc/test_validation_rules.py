@@ -156,6 +156,17 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
         "unit 't CO2/t' does not match fuel_quantity",
     ),
     (
+        "ncv with energy",
+        _stream(
+            method="combustion",
+            fuel_quantity=q(1, "TJ"),
+            ncv=q(1, "GJ/t"),
+            emission_factor=q(1, "t CO2/TJ"),
+        ),
+        "source_streams[1].ncv",
+        "not used: fuel_quantity is already energy",
+    ),
+    (
         "ncv missing",
         _stream(method="combustion", fuel_quantity=q(1, "t"), emission_factor=q(1, "t CO2/TJ")),
         "source_streams[1].ncv",
