@@ -85,7 +85,10 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
     valid) -> the CarbonFootprint submodel, as JSON."""
     participant = await resolve_participant(context, line.supplier_did)
     if isinstance(participant, Failure):
-        return FetchProblem(FailureCode.UNKNOWN_PARTICIPANT, participant.detail)
+        unreachable = "cannot resolve" in participant.detail and "HTTP 4" not in \
+            participant.detail
+        code = FailureCode.UNREACHABLE if unreachable else FailureCode.UNKNOWN_PARTICIPANT
+        return FetchProblem(code, participant.detail)
     dsp_url = participant.value.dsp_url
     document = await counterparty_catalog(context, dsp_url, line.supplier_did)
     if isinstance(document, Failure):
