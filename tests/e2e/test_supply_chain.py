@@ -20,7 +20,7 @@ from tests.e2e._supply_chain import (
     uses,
     wait_until,
 )
-from tests.support.nodes import authority, nodes  # noqa: F401
+from tests.support.nodes import authority as authority
 
 pytestmark = pytest.mark.e2e
 D = Decimal
@@ -41,8 +41,9 @@ def hand_computation(coil_gate_to_gate: str = "1900") -> dict[str, Decimal]:
 
 
 def test_chain_when_every_tier_resolves_oem_matches_hand_computation_and_change_propagates(
-    nodes,
+    node_factory,
 ) -> None:
+    nodes = node_factory
     running = {key: nodes(key) for key in ("ore", "mill", "fastener", "oem")}
     dids = {key: node.did for key, node in running.items()}
     for node in running.values():

@@ -18,13 +18,15 @@ from tests.e2e._supply_chain import (
     offer_footprints,
     resolve,
 )
-from tests.support.nodes import authority, nodes, start_node  # noqa: F401
+from tests.support.nodes import authority as authority
+from tests.support.nodes import start_node
 
 pytestmark = pytest.mark.e2e
 D = Decimal
 
 
-def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(nodes) -> None:
+def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(node_factory) -> None:
+    nodes = node_factory
     mill, fastener = nodes("mill"), nodes("fastener")
     dids = {"mill": mill.did, "fastener": fastener.did}
     offer_footprints(mill)
@@ -48,7 +50,8 @@ def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(nodes)
     assert D(again["result"]["pcf"]["pcfKgCo2e"]) == D("0.35") + D("1.08") * coil_pcf / 1000
 
 
-def test_resolve_when_supplier_policy_denies_us_flags_the_line(nodes) -> None:
+def test_resolve_when_supplier_policy_denies_us_flags_the_line(node_factory) -> None:
+    nodes = node_factory
     mill, fastener = nodes("mill"), nodes("fastener")
     dids = {"mill": mill.did, "fastener": fastener.did}
     offer_footprints(mill, "named-customers", customers=["did:web:someone-else.example"])
@@ -77,7 +80,8 @@ def _products_only(pid: str, component: str, supplier: str, supplier_product: st
     }
 
 
-def test_resolve_when_bom_cycles_across_companies_detects_it_without_looping(nodes) -> None:
+def test_resolve_when_bom_cycles_across_companies_detects_it_without_looping(node_factory) -> None:
+    nodes = node_factory
     a, b = nodes("frames"), nodes("panels")
     for node in (a, b):
         offer_footprints(node)
@@ -95,7 +99,8 @@ def test_resolve_when_bom_cycles_across_companies_detects_it_without_looping(nod
     assert (computed(a, "frame")["version"], computed(b, "panel")["version"]) == versions
 
 
-def test_notification_when_caller_not_authenticated_is_refused(nodes) -> None:
+def test_notification_when_caller_not_authenticated_is_refused(node_factory) -> None:
+    nodes = node_factory
     node = nodes("fastener")
     body = {"type": "FootprintUpdated", "publisher": "did:web:127.0.0.1%3A1",
             "productId": "coil", "assetId": "pcf-coil", "version": "2"}
