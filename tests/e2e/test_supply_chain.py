@@ -21,6 +21,7 @@ from tests.e2e._supply_chain import (
     wait_until,
 )
 from tests.support.nodes import authority as authority
+from tests.support.nodes import nodes as node_factory  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 D = Decimal

@@ -19,6 +19,7 @@ from tests.e2e._supply_chain import (
     resolve,
 )
 from tests.support.nodes import authority as authority
+from tests.support.nodes import nodes as node_factory  # noqa: F401
 from tests.support.nodes import start_node
 
 pytestmark = pytest.mark.e2e
