@@ -183,11 +183,20 @@ def _bare_terms() -> dict[str, str]:
 
 BARE_TERMS: Final[dict[str, str]] = _bare_terms()
 
-# Compaction: which namespaces compact to bare names in the DSP form. ODRL terms always (the
-# DSP context defines them); Catena-X terms only when the message also carries the Catena-X
-# context; everything else stays a full IRI.
+# The ODRL names the DSP 2025-1 ODRL profile context defines (dsp/context/odrl.jsonld). The DSP
+# form writes these bare; other ODRL terms (dateTime, purpose, display, ...) as `odrl:x`, since a
+# JSON-LD processor would resolve an undefined bare name against the document base.
+DSP_ODRL_NAMES: Final = frozenset({
+    "Policy", "Rule", "profile", "prohibit", "Agreement", "Assertion", "Offer", "Set", "Asset",
+    "hasPolicy", "target", "assignee", "assigner", "Action", "action", "Permission", "permission",
+    "Prohibition", "prohibition", "obligation", "use", "Duty", "duty", "Constraint", "constraint",
+    "Operator", "operator", "RightOperand", "rightOperand", "LeftOperand", "leftOperand", "eq",
+    "gt", "gteq", "lt", "lteq", "neq", "isA", "hasPart", "isPartOf", "isAllOf", "isAnyOf",
+    "isNoneOf", "or", "xone", "and", "andSequence",
+})
 ODRL_BARE: Final[dict[str, str]] = {
-    iri: name for name, iri in BARE_TERMS.items() if iri.startswith(ODRL_NS)
+    iri: name for name, iri in BARE_TERMS.items()
+    if iri.startswith(ODRL_NS) and name in DSP_ODRL_NAMES
 }
 CX_BARE: Final[dict[str, str]] = {
     iri: name for name, iri in BARE_TERMS.items() if iri.startswith(CX_POLICY_NS)

@@ -82,7 +82,13 @@ def _expanded_literal(value: Scalar) -> Json:
 
 def _dsp_term(catenax: bool) -> Callable[[str], Json]:
     table = {**ODRL_BARE, **(CX_BARE if catenax else {})}
-    return lambda iri: table.get(iri, iri)
+
+    def term(iri: str) -> Json:
+        if iri in table:
+            return table[iri]
+        return compact_iri(iri) if iri.startswith(ODRL_NS) else iri
+
+    return term
 
 
 def _dsp_style(catenax: bool) -> _Style:
@@ -178,14 +184,18 @@ def _terms(items: tuple[ConstraintLike, ...]) -> set[str]:
     return found
 
 
-def uses_catenax_terms(policy: Policy) -> bool:
-    """Whether the DSP form of `policy` has bare Catena-X names (its message needs that context)."""
+def _catenax_terms(policy: Policy) -> list[str]:
     rules: list[Permission | Prohibition | Duty] = [
         *policy.permissions, *policy.prohibitions, *policy.obligations,
         *(d for p in policy.permissions for d in p.duties),
     ]
     terms = {r.action for r in rules}.union(*(_terms(r.constraints) for r in rules))
-    return any(term in CX_BARE for term in terms)
+    return sorted(CX_BARE[term] for term in terms if term in CX_BARE)
+
+
+def uses_catenax_terms(policy: Policy) -> bool:
+    """Whether the DSP form of `policy` has bare Catena-X names (its message needs a context)."""
+    return bool(_catenax_terms(policy))
 
 
 def to_dsp(
@@ -194,8 +204,8 @@ def to_dsp(
     """DSP 2025-1 compact form (an `Offer`/`Agreement`/`Set` as nested in DSP messages).
 
     With `catenax_terms` Catena-X left operands are written bare (`"Membership"`), as Tractus-X
-    EDC writes them; the enclosing message must then list `CATENAX_POLICY_CONTEXT` after the DSP
-    context (see `dsp_context_for`). Without it they are full IRIs and the DSP context suffices.
+    EDC writes them; the enclosing message's `@context` must then be `dsp_context_for(policy)`.
+    Without it they are full IRIs and the DSP context alone suffices.
     """
     out = _policy(policy, _dsp_style(catenax_terms), policy.type.removeprefix(ODRL_NS))
     if policy.timestamp is not None:
@@ -206,9 +216,17 @@ def to_dsp(
 
 
 def dsp_context_for(policy: Policy, *, catenax_terms: bool = True) -> list[str]:
-    """The `@context` list a DSP message carrying `to_dsp(policy, catenax_terms=...)` needs."""
+    """The `@context` a DSP message carrying `to_dsp(policy, catenax_terms=...)` needs.
+
+    `[DSP_CONTEXT]`, or, when Catena-X names are written bare, `[CATENAX_POLICY_CONTEXT,
+    DSP_CONTEXT]`. The order matters: the Catena-X context maps the prefix `odrl` to a URL, and
+    the protected DSP 2025-1 context defines `odrl` too, so the reverse order makes a JSON-LD 1.1
+    processor fail with "protected term redefinition". (The DSP schema allows only strings in
+    `@context`, so an inline context is not an option.) A peer that cannot load the Catena-X
+    context (the DSP TCK's loader knows only the DSP files) needs `catenax_terms=False`.
+    """
     if catenax_terms and uses_catenax_terms(policy):
-        return [DSP_CONTEXT, CATENAX_POLICY_CONTEXT]
+        return [CATENAX_POLICY_CONTEXT, DSP_CONTEXT]
     return [DSP_CONTEXT]
 
 

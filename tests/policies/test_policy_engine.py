@@ -433,16 +433,20 @@ def test_decision_when_serialised_is_machine_readable() -> None:
 
 
 def test_policy_inheriting_rules_when_evaluated_denies_unseen_rules() -> None:
-    policy = Policy(permissions=(Permission("use"),),
-                    extras=((ODRL + "inheritFrom", '"urn:policy:parent"'),))
+    policy = Policy(
+        permissions=(Permission("use"),), extras=((ODRL + "inheritFrom", '"urn:policy:parent"'),)
+    )
     decision = evaluate(policy, Scope.CATALOG, context())
     assert [r.message for r in decision.reasons] == [
-        f"unsupported policy property {ODRL}inheritFrom"]
+        f"unsupported policy property {ODRL}inheritFrom"
+    ]
 
 
 def test_policy_metadata_and_conflict_when_evaluated_are_ignored() -> None:
-    policy = Policy(permissions=(Permission("use"),), extras=(
-        (ODRL + "conflict", '"perm"'), ("http://purl.org/dc/terms/title", '"PCF offer"')))
+    policy = Policy(
+        permissions=(Permission("use"),),
+        extras=((ODRL + "conflict", '"perm"'), ("http://purl.org/dc/terms/title", '"PCF offer"')),
+    )
     assert allowed(policy) is True
 
 

@@ -106,8 +106,8 @@ def test_render_command_when_dsp_form_carries_contexts(app: typer.Typer, runner:
     result = runner.invoke(app, ["policy", "render", "members-only"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["@context"] == [
-        "https://w3id.org/dspace/2025/1/context.jsonld",
         "https://w3id.org/catenax/2025/9/policy/context.jsonld",
+        "https://w3id.org/dspace/2025/1/context.jsonld",
     ]
 
 
