@@ -18,11 +18,12 @@ from tests.e2e._supply_chain import (
     offer_footprints,
     resolve,
 )
-from tests.support.nodes import authority as authority
-from tests.support.nodes import nodes as node_factory  # noqa: F401
+from tests.support import nodes as support
 from tests.support.nodes import start_node
 
 pytestmark = pytest.mark.e2e
+authority = support.authority  # fixtures: a running authority, a node factory
+node_factory = support.nodes
 D = Decimal
 
 
