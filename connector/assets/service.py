@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from catalog import EDC_NS, AssetEntry, canonical_name, expand_key
@@ -145,5 +145,5 @@ async def delete_asset(context: NodeContext, asset_id: str) -> Ok[None] | Failur
 async def all_assets(context: NodeContext) -> Sequence[AssetRow]:
     """Every asset, ordered by id."""
     async with context.database.session() as session:
-        result = await session.exec(select(AssetRow).order_by(AssetRow.id))  # type: ignore[arg-type]
+        result = await session.exec(select(AssetRow).order_by(col(AssetRow.id)))
         return list(result.all())
