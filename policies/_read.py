@@ -134,9 +134,10 @@ def _scalar(item: object, ctx: ActiveContext, path: str) -> Scalar:
         return item
     if isinstance(item, Mapping):
         if "@value" in item:
-            raw = item["@value"]
-            datatype = item.get("@type")
-            if datatype is None and isinstance(raw, bool | int | float | str):
+            raw, datatype = item["@value"], item.get("@type")
+            if not isinstance(raw, bool | int | float | str):
+                raise PolicyParseError(path, f"unsupported literal {raw!r}")
+            if datatype is None:
                 return raw
             return TypedLiteral(str(raw), ctx.expand(str(datatype), use_vocab=False))
         if isinstance(item.get("@id"), str):

@@ -366,6 +366,36 @@ def test_unmodelled_properties_when_round_tripped_are_kept() -> None:
         ),
         ({"@type": "dcat:Dataset", "permission": []}, "@type"),
         ({"permission": ["use"]}, "permission[0]"),
+        (
+            {
+                "permission": [
+                    {
+                        "action": "use",
+                        "constraint": [
+                            {
+                                "leftOperand": "purpose",
+                                "operator": "eq",
+                                "rightOperand": {"@value": {"a": 1}},
+                            }
+                        ],
+                    }
+                ]
+            },
+            "permission[0].constraint[0].rightOperand",
+        ),
+        (
+            {
+                "permission": [
+                    {
+                        "action": "use",
+                        "constraint": [
+                            {"leftOperand": "purpose", "operator": "eq", "rightOperand": {"x": 1}}
+                        ],
+                    }
+                ]
+            },
+            "permission[0].constraint[0].rightOperand",
+        ),
         ({"permission": [{"action": ["use", "read"]}]}, "permission[0].action"),
     ],
 )
