@@ -106,7 +106,7 @@ def normalise(message: Any) -> Ok[dict[str, Any]] | Failure:
         log.info("JSON-LD processing refused a message", extra={"reason": str(exc)[:200]})
         return bad_request("the message is not JSON-LD this node can read", _root_cause(exc))
     compacted["@context"] = [DSP_CONTEXT]
-    return Ok(compacted)
+    return Ok(_arrays(compacted))
 
 
 def _root_cause(exc: BaseException) -> str:
@@ -116,3 +116,45 @@ def _root_cause(exc: BaseException) -> str:
     if isinstance(cause, BaseException):
         return _root_cause(cause)
     return str(exc).splitlines()[0][:200]
+
+
+# Keys whose values the 2025-1 schemas type as arrays; a compactor collapses one-element arrays
+# of terms without `@container: @set` (e.g. ODRL `and`/`or`), so they are re-wrapped here
+# (shared/reference/dsp.md pitfall 1: arrays stay arrays on the wire).
+_ARRAY_KEYS = frozenset(
+    {
+        "and",
+        "andSequence",
+        "or",
+        "xone",
+        "constraint",
+        "permission",
+        "prohibition",
+        "obligation",
+        "duty",
+        "reason",
+        "filter",
+        "dataset",
+        "distribution",
+        "hasPolicy",
+        "service",
+        "catalog",
+        "endpointProperties",
+    }
+)
+
+
+def _arrays(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_arrays(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        value = _arrays(value)
+        if key in _ARRAY_KEYS and (
+            isinstance(value, dict) or (key == "reason" and isinstance(value, str))
+        ):
+            value = [value]
+        out[key] = value
+    return out

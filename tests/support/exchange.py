@@ -147,6 +147,15 @@ class Space:
     authority_dir: Path
     authority_did: str
     stack: AsyncExitStack
+    peers: list[Peer] = field(default_factory=list)
+
+    async def quiesce(self) -> None:
+        """Before teardown: no more traffic between nodes, every work loop stopped."""
+        self.router.down.update(self.router.apps)
+        for peer in self.peers:
+            loop = peer.context.services.get("work")
+            if loop is not None:
+                await loop.stop()
 
     async def node(
         self, name: str, database_url: str = "", credentials: tuple[str, ...] = BOTH
@@ -175,7 +184,9 @@ class Space:
         )
         await self.stack.enter_async_context(public)
         await self.stack.enter_async_context(management)
-        return Peer(settings, apps.context, public, management)
+        peer = Peer(settings, apps.context, public, management)
+        self.peers.append(peer)
+        return peer
 
     async def publish(
         self,
@@ -276,5 +287,7 @@ async def space(tmp_path: Path) -> AsyncIterator[Space]:
     router.add("authority.test", create_authority_app(load_authority(authority_dir)))
     recorder = Recorder(router)
     async with AsyncExitStack() as stack:
-        yield Space(tmp_path, router, recorder, authority_dir, authority_did, stack)
+        space = Space(tmp_path, router, recorder, authority_dir, authority_did, stack)
+        yield space
+        await space.quiesce()
     assert schema_violations(recorder.sent) == []
