@@ -48,17 +48,29 @@ def main() -> None:
     out["status"] = response.status_code
     out["content_type"] = response.headers.get("content-type", "")
     out["body"] = response.text
+    allowed = [{"permission": [{"action": "use"}], "prohibition": [], "obligation": []}]
     second = consumer.do_get(
         counter_party_id=args["provider_did"],
         counter_party_address=args["provider_dsp"],
         filter_expression=[{"operandLeft": EDC + "id", "operator": "=",
                             "operandRight": args["asset_id"]}],
         path="/",
-        policies=None,
+        policies=allowed,
         max_wait=30,
         poll_interval=1,
     )
     out["second_status"] = second.status_code
+    by_bpnl = consumer.do_get_with_bpnl(
+        bpnl="BPNL000000000001",
+        counter_party_address=args["provider_dsp"],
+        filter_expression=[{"operandLeft": EDC + "id", "operator": "=",
+                            "operandRight": args["asset_id"]}],
+        path="/",
+        policies=allowed,
+        max_wait=30,
+        poll_interval=1,
+    )
+    out["bpnl_status"] = by_bpnl.status_code
     print(json.dumps(out))
 
 

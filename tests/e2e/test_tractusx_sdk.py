@@ -1,5 +1,6 @@
 """tractusx-sdk 0.8.3 ("saturn", DSP 2025-1), unmodified, drives two carbonspace nodes: provider
-set-up (policies, asset, contract definition), then the consumer's high-level `do_get`: catalog,
+set-up (policies, asset, contract definition), then the consumer's high-level `do_get` (test
+mode, then with a policy allow-list, then addressed by BPNL through connector discovery): catalog,
 `POST /v3/edrs` negotiation, automatic HttpData-PULL transfer, EDR, data-plane GET
 (edc-mgmt-api.md §3). The SDK needs Python >= 3.12: it runs in its own venv, created once under
 the cache directory; the test is skipped only when that venv cannot be created."""
@@ -87,3 +88,4 @@ def test_sdk_fetches_footprint_when_driving_two_nodes(tmp_path: Path, authority)
     submodel = json.loads(result["body"])
     assert submodel["modelType"] == "Submodel"
     assert result["second_status"] == 200
+    assert result["bpnl_status"] == 200

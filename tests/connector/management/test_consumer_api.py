@@ -109,3 +109,19 @@ async def test_fetch_is_404_when_provider_not_in_directory(node) -> None:
     response = await client.post("/fetch", json={"providerId": "did:web:127.0.0.1%3A9",
                                                  "assetId": "a"})
     assert response.status_code == 404
+
+
+async def test_connector_discovery_is_400_when_nothing_named(node) -> None:
+    client, _ = node
+    response = await client.post("/v4alpha/connectordiscovery/dspversionparams",
+                                 json={"@context": {"tx": "https://w3id.org/tractusx/v0.0.1/ns/"}})
+    assert response.status_code == 400
+    assert response.json()[0]["message"] == (
+        "bpnl, counterPartyId or counterPartyAddress: one is required")
+
+
+async def test_connector_discovery_is_404_when_bpnl_unknown(node) -> None:
+    client, _ = node
+    response = await client.post("/v4alpha/connectordiscovery/dspversionparams",
+                                 json={"tx:bpnl": "BPNL000000000009"})
+    assert response.status_code == 404
