@@ -4,6 +4,16 @@ the AAS API Part 2 (read) over them (issue 5)."""
 
 from connector.products._publish import Publication
 from connector.products.aas_api import build_aas_router
-from connector.products.service import get_submodel_json, publish_footprint
+from connector.products.service import (
+    get_submodel_json,
+    publish_footprint,
+    replace_submodel_json,
+)
 
-__all__ = ["Publication", "build_aas_router", "get_submodel_json", "publish_footprint"]
+__all__ = [
+    "Publication",
+    "build_aas_router",
+    "get_submodel_json",
+    "publish_footprint",
+    "replace_submodel_json",
+]

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from connector.context import NodeContext, get_context
 from connector.errors import failure_response
 from connector.outcome import Failure
+from connector.products._cache import SubmodelCache
 from connector.products.aas_api import build_aas_router
 from connector.products.service import current_footprint_document, import_file, list_products
 
@@ -61,3 +62,8 @@ async def footprint(
 
 management_router.include_router(_products)
 management_router.include_router(build_aas_router(AAS_PATH))
+
+
+async def on_startup(context: NodeContext) -> None:
+    """The AAS API's submodel cache (cleared by every publication in this process)."""
+    context.services["products"] = SubmodelCache()

@@ -25,6 +25,7 @@ from aas_models import (
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.products import _ids
+from connector.products._cache import SubmodelCache
 from connector.products._footprints import footprint_from_input
 from connector.products._parse_import import Located, Parsed, parse_import
 from connector.products._publish import (
@@ -51,6 +52,7 @@ __all__ = [
     "import_file",
     "list_products",
     "publish_footprint",
+    "replace_submodel_json",
 ]
 
 
@@ -81,6 +83,7 @@ async def import_file(
             if publish:
                 published.append(outcome.value.submodel_id)
         await session.commit()
+    _published(context)
     return Ok(
         ImportSummary(
             products=len(parsed.products),
@@ -286,6 +289,7 @@ async def publish_footprint(
         outcome = await publish_in_session(session, did, row, footprint, provenance or {}, now)
         if isinstance(outcome, Ok):
             await session.commit()
+            _published(context)
         return outcome
 
 
@@ -300,6 +304,21 @@ def _new_product_row(product_id: str, product: ProductIdentity, unit: str, now: 
         created_at=now,
         updated_at=now,
     )
+
+
+async def replace_submodel_json(
+    context: NodeContext, submodel_id: str, version: int, json_text: str
+) -> Ok[None] | Failure:
+    """Replace the stored JSON of the current version (e.g. by its signed form)."""
+    async with context.database.session() as session:
+        row = await session.get(PublishedSubmodelRow, submodel_id)
+        if row is None or row.version != version:
+            return not_found(f"submodel {submodel_id!r} version {version} is not the current one")
+        row.json_text = json_text
+        session.add(row)
+        await session.commit()
+    _published(context)
+    return Ok(None)
 
 
 async def get_submodel_json(context: NodeContext, submodel_id: str) -> str | None:
@@ -367,6 +386,26 @@ class DatabaseRepository:
         return [StoredIdentifiable(row.id, row.json_text) for row in rows]
 
     async def submodel(self, identifier: str) -> StoredIdentifiable | None:
+        cache = cache_of(self.context)
+        if cache is not None:
+            hit, cached = cache.get(identifier)
+            if hit:
+                return cached
         async with self.context.database.session() as session:
             row = await session.get(PublishedSubmodelRow, identifier)
-        return None if row is None else StoredIdentifiable(row.id, row.json_text)
+        stored = None if row is None else StoredIdentifiable(row.id, row.json_text)
+        if cache is not None:
+            cache.put(identifier, stored)
+        return stored
+
+
+def cache_of(context: NodeContext) -> SubmodelCache | None:
+    """The node's submodel cache (absent in CLI contexts, which serve nothing)."""
+    cache = context.services.get("products")
+    return cache if isinstance(cache, SubmodelCache) else None
+
+
+def _published(context: NodeContext) -> None:
+    cache = cache_of(context)
+    if cache is not None:
+        cache.clear()

@@ -105,3 +105,18 @@ async def test_publish_footprint_creates_product_and_next_version_when_called(no
     assert missing.detail == "product 'NOPE' is not in the product store"
     stored = json.loads(second.value.submodel_json)
     assert stored["administration"]["version"] == "2"
+
+
+async def test_replaced_json_is_served_at_once_when_cached_before(node) -> None:
+    from connector.products.service import replace_submodel_json
+
+    await imported(node)
+    url = f"/api/aas/submodels/{b64(HRC)}"
+    before = (await node.client.get(url, headers=node.key)).json()
+    changed = {**before, "description": [{"language": "en", "text": "signed"}]}
+    outcome = await replace_submodel_json(node.context, HRC, 1, json.dumps(changed))
+    assert outcome.value is None
+    after = (await node.client.get(url, headers=node.key)).json()
+    assert after["description"] == [{"language": "en", "text": "signed"}]
+    stale = await replace_submodel_json(node.context, HRC, 7, "{}")
+    assert stale.detail == f"submodel {HRC!r} version 7 is not the current one"
