@@ -145,12 +145,13 @@ def _scalar(item: object, ctx: ActiveContext, path: str) -> Scalar:
     raise PolicyParseError(path, f"unsupported right operand {item!r}")
 
 
-def _right_operand(value: object, ctx: ActiveContext, path: str) -> RightOperand:
+def _right_operand(value: object, ctx: ActiveContext, path: str, expanded: bool) -> RightOperand:
+    """`expanded`: the key was the full IRI, so an array is JSON-LD's value set, not a list."""
     if isinstance(value, Mapping) and "@list" in value:
         return tuple(_scalar(i, ctx, path) for i in _items(value))
     if isinstance(value, list):
-        wrapped = all(isinstance(i, Mapping) and ("@value" in i or "@id" in i) for i in value)
-        if wrapped and len(value) == 1:  # expanded JSON-LD: a single value
+        single = len(value) == 1 and not (isinstance(value[0], Mapping) and "@list" in value[0])
+        if expanded and single:
             return _scalar(value[0], ctx, path)
         return tuple(_scalar(i, ctx, path) for i in _items(value))
     if value is None:
@@ -185,7 +186,8 @@ def parse_constraint(value: object, ctx: ActiveContext, path: str) -> Constraint
     return Constraint(
         _term(node[ODRL_NS + "leftOperand"], ctx, f"{path}.leftOperand"),
         _term(node[ODRL_NS + "operator"], ctx, f"{path}.operator"),
-        _right_operand(node.get(ODRL_NS + "rightOperand"), ctx, f"{path}.rightOperand"),
+        _right_operand(node.get(ODRL_NS + "rightOperand"), ctx, f"{path}.rightOperand",
+                       isinstance(value, Mapping) and ODRL_NS + "rightOperand" in value),
         _uid(node, path),
         _extras(node, _CONSTRAINT_KEYS),
     )

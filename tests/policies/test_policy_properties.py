@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from policies import (
     Constraint,
     ConstraintLike,
+    Duty,
+    IriRef,
     LogicalConstraint,
     LogicalOperator,
     Permission,
@@ -18,6 +20,7 @@ from policies import (
     PolicyType,
     Prohibition,
     Scope,
+    TypedLiteral,
     evaluate,
     match_offer,
     normalise,
@@ -104,6 +107,57 @@ policies = st.builds(
 )
 
 
+scalars = st.one_of(
+    st.text(min_size=1, max_size=8),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.builds(IriRef, st.sampled_from(["http://example.org/EU", "urn:x:1"])),
+    st.builds(
+        TypedLiteral,
+        st.just("2026-01-01T00:00:00Z"),
+        st.just("http://www.w3.org/2001/XMLSchema#dateTime"),
+    ),
+)
+operands = st.one_of(scalars, st.lists(scalars, max_size=3).map(tuple))
+odd_constraints = st.builds(
+    Constraint,
+    st.sampled_from(["spatial", "https://example.org/x", "UsageRestriction"]),
+    st.sampled_from(["eq", "isAnyOf", "https://example.org/like"]),
+    operands,
+    st.none() | st.just("urn:c:1"),
+    st.sampled_from([(), (("http://purl.org/dc/terms/title", '"t"'),)]),
+)
+duties = st.builds(
+    Duty,
+    st.sampled_from(["delete", "inform", "use"]),
+    st.lists(odd_constraints, max_size=2).map(tuple),
+)
+rich_policies = st.builds(
+    lambda base, extra, duty_list, obligations, parties, stamp, profiles: Policy(
+        type=base.type,
+        uid=base.uid,
+        target=base.target,
+        assigner=parties[0],
+        assignee=parties[1],
+        timestamp=stamp,
+        profiles=profiles,
+        permissions=(
+            Permission("use", (*base.permissions[0].constraints, *extra), tuple(duty_list)),
+            *base.permissions[1:],
+        ),
+        prohibitions=base.prohibitions,
+        obligations=tuple(obligations),
+    ),
+    policies,
+    st.lists(odd_constraints, max_size=2),
+    st.lists(duties, max_size=2),
+    st.lists(duties, max_size=2),
+    st.tuples(st.none() | st.just("did:web:p"), st.none() | st.just("did:web:c")),
+    st.none() | st.just("2026-06-01T12:00:00Z"),
+    st.sampled_from([(), ("https://w3id.org/catenax/policy/profile2405",)]),
+)
+
+
 @st.composite
 def contexts(draw: st.DrawFn) -> PolicyContext:
     me = draw(names)
@@ -176,7 +230,7 @@ def test_evaluation_when_and_or_members_reordered_is_unchanged(
 
 
 @settings(max_examples=200, deadline=None)
-@given(policies)
+@given(rich_policies)
 def test_policy_when_written_in_any_form_round_trips(policy: Policy) -> None:
     assert parse_policy(to_dsp(policy)) == policy
     assert parse_policy(to_dsp(policy, catenax_terms=False)) == policy
