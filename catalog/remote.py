@@ -24,10 +24,11 @@ class RemoteCatalogError(Exception):
     """The counterparty could not be reached or refused; `status` is what to answer: 502, as
     EDC does for a failed DSP call, or 404 for a dataset the counterparty does not show us."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, peer_status: int | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.peer_status = peer_status
 
 
 def catalog_request_message(criteria: Sequence[Criterion] = ()) -> dict[str, Any]:
@@ -92,7 +93,9 @@ class CatalogClient:
         if response.status_code != 200:
             status = 404 if response.status_code == 404 and method == "GET" else 502
             raise RemoteCatalogError(
-                status, f"counterparty answered {response.status_code}: {response.text[:300]}"
+                status,
+                f"counterparty answered {response.status_code}: {response.text[:300]}",
+                response.status_code,
             )
         try:
             document = response.json()

@@ -11,6 +11,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -71,7 +72,11 @@ async def dsp_base_from_version_document(
     http: httpx.AsyncClient, url: str
 ) -> Ok[str] | Failure:
     """The DSP 2025-1 base advertised at a `/.well-known/dspace-version` URL (DSP §3.1)."""
-    root = url.split(WELL_KNOWN)[0].rstrip("/")
+    if WELL_KNOWN in url:
+        root = url.split(WELL_KNOWN)[0].rstrip("/")
+    else:
+        parts = urlsplit(url)
+        root = f"{parts.scheme}://{parts.netloc}"
     try:
         response = await http.get(root + WELL_KNOWN, timeout=5.0)
         document = response.json() if response.status_code == 200 else None

@@ -10,6 +10,7 @@ from typing import Any
 from catalog import Criterion
 from catalog.remote import CatalogClient, RemoteCatalogError
 from connector.context import NodeContext
+from connector.directory import dsp_base_from_version_document
 from connector.outcome import Failure, Ok, Reason
 
 CATALOG_TTL_S = 30.0
@@ -47,14 +48,23 @@ async def counterparty_catalog(
     *,
     fresh: bool = False,
 ) -> Ok[dict[str, Any]] | Failure:
-    """The counterparty's DSP catalog JSON (cached for `CATALOG_TTL_S` unless `fresh`)."""
+    """The counterparty's DSP catalog JSON (cached for `CATALOG_TTL_S` unless `fresh`). An
+    address that is not the DSP 2025-1 base (404) is resolved through the counterparty's
+    `/.well-known/dspace-version` (edc-mgmt-api.md §4.4) and tried once more."""
+    client = catalog_client(context)
     try:
-        document = await catalog_client(context).catalog(
-            dsp_url, counterparty_id, criteria, fresh=fresh
-        )
+        return Ok(await client.catalog(dsp_url, counterparty_id, criteria, fresh=fresh))
+    except RemoteCatalogError as exc:
+        if exc.peer_status != 404:
+            return _failure(exc)
+        failure = _failure(exc)
+    base = await dsp_base_from_version_document(context.http, dsp_url)
+    if isinstance(base, Failure) or base.value.rstrip("/") == dsp_url.rstrip("/"):
+        return failure
+    try:
+        return Ok(await client.catalog(base.value, counterparty_id, criteria, fresh=fresh))
     except RemoteCatalogError as exc:
         return _failure(exc)
-    return Ok(document)
 
 
 async def counterparty_dataset(
