@@ -35,7 +35,8 @@ from connector.management.views import (
     policy_definition_json,
     policy_definition_record,
 )
-from connector.outcome import Failure, Ok
+from connector.negotiation import query_agreements
+from connector.outcome import Failure, Ok, conflict
 from policies import Policy
 
 Json = dict[str, Any]
@@ -58,6 +59,11 @@ async def show_asset(context: NodeContext, asset_id: str) -> Ok[Json] | Failure:
 
 
 async def remove_asset(context: NodeContext, asset_id: str) -> Ok[None] | Failure:
+    """Delete an asset; 409 while a contract agreement refers to it (as EDC)."""
+    agreements = await query_agreements(context, {"asset_id": asset_id}, 0, 1)
+    if isinstance(agreements, Ok) and agreements.value:
+        return conflict(f"asset {asset_id!r} is referenced by contract agreement "
+                        f"{agreements.value[0].id!r}")
     return await delete_asset(context, asset_id)
 
 

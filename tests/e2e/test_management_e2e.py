@@ -89,3 +89,9 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         agreement = client.get(f"/api/management/v3/contractagreements/{agreement_id}")
         assert agreement.json()["assetId"] == ASSET
         assert agreement.json()["providerId"] == provider.did
+    with provider.management() as client:
+        refused = client.delete(f"/api/management/v3/assets/{ASSET}")
+        assert refused.status_code == 409
+        assert refused.json()[0]["message"].startswith(f"asset '{ASSET}' is referenced by")
+        provided = client.post("/api/management/v3/contractagreements/request", json={})
+        assert [a["@id"] for a in provided.json()] == [agreement_id]
