@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from connector.context import NodeContext
@@ -140,7 +141,16 @@ async def find_edrs(context: NodeContext, spec: QuerySpec) -> Ok[list[Json]] | F
     return Ok(apply_query(spec, pairs))
 
 
-def data_address_json(edr: Any) -> Json:
+def _expires_in(expires_at: Any, now: datetime) -> str | None:
+    try:
+        moment = datetime.fromisoformat(str(expires_at))
+    except ValueError:
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return str(max(0, int((moment - now).total_seconds())))
+
+
+def data_address_json(edr: Any, now: datetime | None = None) -> Json:
     """The EDR as a Tractus-X `DataAddress` (§4.10): `endpoint` and `authorization` are what
     the clients read; refresh details under `tx-auth:`."""
     fields = dict(edr) if isinstance(edr, dict) else {
@@ -159,6 +169,9 @@ def data_address_json(edr: Any) -> Json:
     for key in ("refreshEndpoint", "expiresAt", "refreshToken", "refreshAudience"):
         if fields.get(key):
             body[f"tx-auth:{key}"] = fields[key]
+    expires_in = _expires_in(fields["expiresAt"], now) if now and fields.get("expiresAt") else None
+    if expires_in is not None:
+        body["tx-auth:expiresIn"] = expires_in
     for key in ("transferProcessId", "agreementId", "assetId"):
         if fields.get(key):
             body[key] = fields[key]
@@ -173,4 +186,6 @@ async def edr_data_address(
     if module is None:
         return unavailable()
     outcome = await module.get_edr_data_address(context, transfer_id, refresh)
-    return outcome if isinstance(outcome, Failure) else Ok(data_address_json(outcome.value))
+    if isinstance(outcome, Failure):
+        return outcome
+    return Ok(data_address_json(outcome.value, context.clock.now()))

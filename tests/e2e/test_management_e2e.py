@@ -5,6 +5,9 @@ and the `fetch` convenience reusing the agreement."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tests.support.nodes import RunningNode, authority, nodes  # noqa: F401
@@ -13,6 +16,22 @@ pytestmark = pytest.mark.e2e
 
 EDC = "https://w3id.org/edc/v0.0.1/ns/"
 ASSET = "urn:asset:coil-pcf"
+_ROOT = Path(__file__).resolve().parents[2]
+WIRE = next(p for p in (_ROOT.parent / "shared", Path("/work/shared")) if p.exists()) / (
+    "specs/edc/sdk-wire/saturn-consumer-do_get.jsonl")
+# Keys of the recorded Tractus-X answers our answers need not carry: the refresh token is not
+# handed to management clients, the audience is implied.
+NOT_EXPOSED = {"tx-auth:refreshToken", "tx-auth:audience"}
+
+
+def recorded_keys(path_end: str) -> set[str]:
+    """Keys of the recorded answer (saturn do_get) to the request whose path ends so."""
+    for line in WIRE.read_text().splitlines():
+        exchange = json.loads(line)
+        if exchange["request"]["path"].endswith(path_end):
+            body = exchange["stub_response"]["body"]
+            return set(body[0] if isinstance(body, list) else body) - NOT_EXPOSED
+    raise AssertionError(path_end)
 
 
 def provide(provider: RunningNode, consumer_did: str) -> None:
@@ -66,24 +85,30 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         started = client.post("/api/management/v3/edrs", json=request)
         assert started.status_code == 200, started.text
         negotiation_id = started.json()["@id"]
+        assert recorded_keys("/v3/edrs") <= set(started.json())
         state = client.get(f"/api/management/v3/contractnegotiations/{negotiation_id}/state")
         assert state.json()["state"] == "FINALIZED"
+        assert recorded_keys("/state") <= set(state.json())
         negotiation = client.get(f"/api/management/v3/contractnegotiations/{negotiation_id}")
+        assert recorded_keys("/89790a0e-7a5a-4420-8cd0-006e1c4e7793") <= set(negotiation.json())
         agreement_id = negotiation.json()["contractAgreementId"]
         transfers = client.post("/api/management/v3/transferprocesses/request", json={
             "filterExpression": [{"operandLeft": "contractAgreementId", "operator": "=",
                                   "operandRight": agreement_id}]})
         assert [t["state"] for t in transfers.json()] == ["STARTED"]
+        assert recorded_keys("/v3/transferprocesses/request") <= set(transfers.json()[0])
         edrs = client.post("/api/management/v3/edrs/request", json={
             "filterExpression": [{"operandLeft": "contractNegotiationId", "operator": "=",
                                   "operandRight": negotiation_id}]})
         entry = edrs.json()[-1]
+        assert recorded_keys("/v3/edrs/request") <= set(entry)
         assert {"@context", "@type", "providerId", "transferProcessId"} <= set(entry)
         assert entry["providerId"] == provider.did
         address = client.get(
             f"/api/management/v3/edrs/{entry['transferProcessId']}/dataaddress",
             params={"auto_refresh": "True"})
         assert address.status_code == 200, address.text
+        assert recorded_keys("/dataaddress") <= set(address.json())
         assert address.json()["endpoint"].startswith(provider.url + "/api/public")
         assert address.json()["authorization"]
         agreement = client.get(f"/api/management/v3/contractagreements/{agreement_id}")
