@@ -4,6 +4,7 @@ whole with every problem named by line (CSV) or record (JSON) and field; nothing
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlmodel import select
@@ -115,3 +116,26 @@ async def test_file_that_is_not_json_or_known_csv_is_refused(node) -> None:
                                "double quotes)",)  # fmt: skip
     outcome = await import_file(node.context, b"a,b\n1,2\n", "x.csv")
     assert outcome.details == ("line 1: header names no known table (see docs/data-model.md)",)
+
+
+async def test_stored_values_survive_submodel_and_pact_when_round_tripped(node) -> None:
+    from aas_models import build_submodel, from_pact, to_pact
+    from connector.products._records import record_to_footprint
+
+    await import_file(node.context, EXAMPLE.read_bytes(), "products.json")
+    async with node.context.database.session() as session:
+        rows = (await session.exec(select(FootprintRow))).all()
+    assert len(rows) == 3
+    for row in rows:
+        stored = record_to_footprint(row.record)
+        text = await get_submodel_json(node.context, row.submodel_id)
+        published = parse_submodel(StoredIdentifiable(row.submodel_id, text).submodel())
+        assert published == stored
+        product = ProductRow(id=row.product_id, name="n", unit=stored.declared_unit,
+                             global_asset_id=f"urn:x:{row.product_id}")  # fmt: skip
+        from connector.products._publish import identity_of
+
+        identity = replace(identity_of(product), company_name="Plant", company_ids=("urn:x:c",))
+        document = json.loads(json.dumps(to_pact(published, identity)))
+        back, _ = from_pact(document)
+        assert parse_submodel(build_submodel(row.submodel_id, back)) == stored
