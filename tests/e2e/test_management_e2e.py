@@ -6,6 +6,7 @@ and the `fetch` convenience reusing the agreement."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,37 @@ def catalog_request(provider: RunningNode) -> dict:
             "protocol": "dataspace-protocol-http:2025-1"}
 
 
+def wait_for_state(client, path: str, wanted: str, timeout_s: float = 20.0) -> str:
+    """Poll a `/state` resource (the management client's own way) until `wanted` or timeout."""
+    deadline = time.monotonic() + timeout_s
+    state = ""
+    while time.monotonic() < deadline:
+        state = client.get(path).json().get("state", "")
+        if state == wanted:
+            return state
+        time.sleep(0.05)
+    return state
+
+
+def step_by_step_transfer(client, provider: RunningNode, agreement_id: str) -> None:
+    """`POST /v3/transferprocesses` (HttpProxy) leads to a cached EDR; termination stops it."""
+    body = {"@context": {"@vocab": EDC}, "@type": "TransferRequest",
+            "counterPartyAddress": provider.url + "/api/dsp",
+            "protocol": "dataspace-protocol-http:2025-1", "contractId": agreement_id,
+            "transferType": "HttpData-PULL", "dataDestination": {"type": "HttpProxy"}}
+    started = client.post("/api/management/v3/transferprocesses", json=body)
+    assert started.status_code == 200, started.text
+    transfer_id = started.json()["@id"]
+    state_path = f"/api/management/v3/transferprocesses/{transfer_id}/state"
+    assert wait_for_state(client, state_path, "STARTED") == "STARTED"
+    address = client.get(f"/api/management/v3/edrs/{transfer_id}/dataaddress")
+    assert address.status_code == 200, address.text
+    stopped = client.post(f"/api/management/v3/transferprocesses/{transfer_id}/terminate",
+                          json={"reason": "done"})
+    assert stopped.status_code == 204, stopped.text
+    assert wait_for_state(client, state_path, "TERMINATED") == "TERMINATED"
+
+
 def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nodes) -> None:  # noqa: F811
     provider, consumer, stranger = nodes("mill"), nodes("bolts"), nodes("stranger")
     provide(provider, consumer.did)
@@ -114,6 +146,10 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         agreement = client.get(f"/api/management/v3/contractagreements/{agreement_id}")
         assert agreement.json()["assetId"] == ASSET
         assert agreement.json()["providerId"] == provider.did
+        step_by_step_transfer(client, provider, agreement_id)
+        negotiation_path = f"/api/management/v3/contractnegotiations/{negotiation_id}"
+        finished = client.post(negotiation_path + "/terminate", json={"reason": "late"})
+        assert finished.status_code == 400
     with provider.management() as client:
         refused = client.delete(f"/api/management/v3/assets/{ASSET}")
         assert refused.status_code == 409
