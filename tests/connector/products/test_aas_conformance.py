@@ -16,9 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from aas_test_engines import api as engine
-from aas_test_engines import config as engine_config
-from aas_test_engines import http as engine_http
 
 from connector.app import create_app
 from connector.clock import SystemClock
@@ -27,20 +24,8 @@ from connector.db import create_database, upgrade_to_head
 from connector.observability.metrics import Metrics
 from connector.products.service import import_file
 from tests.conftest import make_settings
+from tests.connector.products.aas_check import SUITES, run_suite
 from tests.connector.products.conftest import EXAMPLE
-
-
-class KeyClient(engine_http.HttpClient):
-    """aas-test-engines' HTTP client with the management key on every request."""
-
-    def descend(self, prefix: str) -> KeyClient:
-        client = KeyClient(self.host, self.verify, self.remove_path_prefix, self.additional_headers)
-        client.prefixes.append(prefix)
-        return client
-
-    def send(self, request):  # type: ignore[no-untyped-def]
-        request.headers.update(self.additional_headers)
-        return super().send(request)
 
 
 def free_port() -> int:
@@ -79,15 +64,8 @@ def running_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     thread.join(timeout=20)
 
 
-@pytest.mark.parametrize(
-    "suite",
-    [
-        "https://admin-shell.io/aas/API/3/0/SubmodelRepositoryServiceSpecification/SSP-002",
-        "https://admin-shell.io/aas/API/3/0/AssetAdministrationShellRepositoryServiceSpecification/SSP-002",
-    ],
-)
+@pytest.mark.parametrize("suite", SUITES)
 def test_node_aas_api_passes_official_suite_when_key_sent(running_node, suite) -> None:
     base, key = running_node
-    client = KeyClient(base, False, "", {"X-Api-Key": key})
-    result, _ = engine.execute_tests(client, engine_config.CheckApiConfig(suite=suite))
-    assert result.ok(), json.dumps(result.to_dict())[:3000]
+    ok, report = run_suite(base, key, suite)
+    assert ok, json.dumps(report)[:3000]
