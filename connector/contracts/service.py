@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from catalog import (
     CatalogQuery,
@@ -73,25 +73,38 @@ def participant_context(context: NodeContext, participant: Any) -> PolicyContext
     )
 
 
-async def offer_definitions(context: NodeContext) -> list[OfferDefinition]:
-    """Every contract definition with both policies readable."""
+def _offer_definition(
+    row: ContractDefinitionRow, policies: Mapping[str, PolicyDefinitionRow]
+) -> OfferDefinition | None:
+    access = policies.get(row.access_policy_id)
+    contract = policies.get(row.contract_policy_id)
+    access_policy = read_policy(access) if access else None
+    contract_policy = read_policy(contract) if contract else None
+    if access_policy is None or contract_policy is None:
+        return None
+    try:
+        selector = tuple(parse_criterion(c) for c in row.assets_selector)
+    except CriterionError:
+        return None
+    return OfferDefinition(row.id, access_policy, contract_policy, selector)
+
+
+async def offer_definitions(
+    context: NodeContext, definition_id: str | None = None
+) -> list[OfferDefinition]:
+    """Every contract definition (or the one named) with both policies readable."""
     async with context.database.session() as session:
-        definitions = (await session.exec(select(ContractDefinitionRow))).all()
-        policies = {p.id: p for p in (await session.exec(select(PolicyDefinitionRow))).all()}
-    out = []
-    for row in sorted(definitions, key=lambda d: d.id):
-        access = policies.get(row.access_policy_id)
-        contract = policies.get(row.contract_policy_id)
-        access_policy = read_policy(access) if access else None
-        contract_policy = read_policy(contract) if contract else None
-        if access_policy is None or contract_policy is None:
-            continue
-        try:
-            selector = tuple(parse_criterion(c) for c in row.assets_selector)
-        except CriterionError:
-            continue
-        out.append(OfferDefinition(row.id, access_policy, contract_policy, selector))
-    return out
+        query = select(ContractDefinitionRow)
+        if definition_id is not None:
+            query = query.where(col(ContractDefinitionRow.id) == definition_id)
+        definitions = (await session.exec(query)).all()
+        policy_ids = {d.access_policy_id for d in definitions} | {
+            d.contract_policy_id for d in definitions}
+        rows = await session.exec(
+            select(PolicyDefinitionRow).where(col(PolicyDefinitionRow.id).in_(policy_ids)))
+        policies = {p.id: p for p in rows.all()}
+    out = [_offer_definition(row, policies) for row in sorted(definitions, key=lambda d: d.id)]
+    return [d for d in out if d is not None]
 
 
 def parse_catalog_query(query: Mapping[str, Any] | None) -> Ok[CatalogQuery] | Failure:
@@ -166,8 +179,8 @@ async def resolve_offer(
     target = _offer_target(offer)
     if target is not None and target != minted.asset_id:
         return bad_request(f"offer target {target!r} does not match offer {offer_id!r}")
-    definitions = {d.id: d for d in await offer_definitions(context)}
-    definition = definitions.get(minted.definition_id)
+    found = await offer_definitions(context, minted.definition_id)
+    definition = found[0] if found else None
     if definition is None:
         return bad_request(f"offer {offer_id!r} is no longer offered")
     visible = admitted([definition], participant_context(context, participant))

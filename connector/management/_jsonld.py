@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import Request
 
-from catalog import EDC_NS, KNOWN_PREFIXES, compact_key, expand_key
+from catalog import EDC_NS, compact_key, expand_key
 from connector.outcome import Failure, Ok, bad_request
 
 MANAGEMENT_CONTEXT: dict[str, str] = {
@@ -111,7 +111,3 @@ def data_address_fields(values: Any, path: str) -> Ok[dict[str, Any]] | Failure:
     if not isinstance(out.get("type"), str) or not out["type"]:
         return bad_request(f"{path}.type: is required")
     return Ok(out)
-
-
-def known_prefixes() -> dict[str, str]:
-    return dict(KNOWN_PREFIXES)
