@@ -22,7 +22,7 @@ from connector.upstream._client import management_client
 
 installation_app = typer.Typer(help="The node's own installation data (calc input files).",
                                no_args_is_help=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _links(pairs: list[str]) -> dict[str, str]:

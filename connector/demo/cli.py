@@ -18,7 +18,7 @@ from connector.demo._companies import COMPANIES, DEFAULT_BASE_PORT
 from connector.demo._run import DemoFailed, run_demo
 from connector.demo._world import port_free
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

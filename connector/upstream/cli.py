@@ -21,7 +21,7 @@ from connector.settings import SettingsError, load_settings
 from connector.upstream._client import NodeNotRunningError, management_client
 from connector.upstream._render import print_report
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
