@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from connector.app import create_app
 from connector.clock import SystemClock
@@ -69,3 +71,31 @@ def test_node_aas_api_passes_official_suite_when_key_sent(running_node, suite) -
     base, key = running_node
     ok, report = run_suite(base, key, suite)
     assert ok, json.dumps(report)[:3000]
+
+
+SEGMENT = st.text(alphabet=st.sampled_from("AZaz09_-=.[]$%~:"), max_size=20) | st.sampled_from(
+    ["$value", "$metadata", "$path", "$reference", "submodel-elements", "attachment",
+     "submodels", "asset-information", "submodel-refs", "ProductCarbonFootprints%5B0%5D",
+     "dXJuOmNhcmJvbnNwYWNlOjEyNy4wLjAuMSUzQTgwODA6c206Y2Y6SFJDLTJNTQ"]
+)  # fmt: skip
+QUERY = st.dictionaries(
+    st.sampled_from(["level", "extent", "limit", "cursor", "semanticId", "idShort", "assetIds",
+                     "aasIds", "submodelIds", "includeConceptDescriptions"]),
+    st.text(max_size=10),
+    max_size=3,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    root=st.sampled_from(["shells", "submodels", "serialization", "description", "nothing"]),
+    segments=st.lists(SEGMENT, max_size=5),
+    query=QUERY,
+)
+def test_node_aas_api_never_answers_500_when_fuzzed(running_node, root, segments, query) -> None:
+    base, key = running_node
+    url = "/".join([base, root, *segments])
+    response = httpx.get(url, params=query, headers={"X-Api-Key": key}, timeout=30)
+    assert response.status_code < 500, (url, query, response.text[:500])
+    if response.status_code >= 400:
+        assert list(response.json()) == ["messages"]
