@@ -49,7 +49,16 @@ def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(node_f
     assert line(again, "coil")["status"] == "received"
     assert again["flagged"] == []
     coil_pcf = D("1900") + D("1.5") * D("95")  # the mill itself still uses its ore default
-    assert D(again["result"]["pcf"]["pcfKgCo2e"]) == D("0.35") + D("1.08") * coil_pcf / 1000
+    bolts_pcf = D("0.35") + D("1.08") * coil_pcf / 1000
+    assert D(again["result"]["pcf"]["pcfKgCo2e"]) == bolts_pcf
+    stale = resolve(fastener, "bolts")  # the mill is down again: keep its value, flagged
+    assert (line(stale, "coil")["status"], line(stale, "coil")["reasonCode"]) == (
+        "stale", "unreachable")
+    assert D(stale["result"]["pcf"]["pcfKgCo2e"]) == bolts_pcf
+    with fastener.management() as http:
+        (held,) = http.get("/api/management/upstream/received").json()
+    assert (held["supplier"], held["stale"]) == (mill.did, True)
+    assert held["staleReason"].startswith("unreachable: ")
 
 
 def test_resolve_when_supplier_policy_denies_us_flags_the_line(node_factory) -> None:
