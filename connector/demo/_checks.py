@@ -32,7 +32,7 @@ def _all_text(db_path: Path) -> str:
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
         tables = [r[0] for r in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
-        chunks = []
+        chunks: list[str] = []
         for table in tables:
             for row in connection.execute(f'SELECT * FROM "{table}"'):
                 chunks.extend(str(cell) for cell in row if cell is not None)

@@ -93,8 +93,8 @@ def parse_provenance(text: str) -> Provenance:
     if not isinstance(items, list):
         raise ProvenanceError("provenance.precursors: must be a list")
     precursors = tuple(_precursor(item, index) for index, item in enumerate(items))
-    quality = raw.get("dataQuality") if isinstance(raw.get("dataQuality"), dict) else {}
-    tiers = raw.get("tiers") if isinstance(raw.get("tiers"), dict) else {}
+    quality = _object(raw.get("dataQuality"))
+    tiers = _object(raw.get("tiers"))
     return Provenance(
         did=did,
         product_id=product_id,
@@ -105,6 +105,10 @@ def parse_provenance(text: str) -> Provenance:
         pcf_tiers=_decimals(tiers.get("pcfKgCo2e", []), "provenance.tiers.pcfKgCo2e"),
         see_tiers=_decimals(tiers.get("seeTCo2ePerT", []), "provenance.tiers.seeTCo2ePerT"),
     )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _decimals(value: Any, path: str) -> tuple[str, ...]:

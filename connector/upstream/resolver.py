@@ -175,7 +175,8 @@ async def _row(session: Any, line: UpstreamLine) -> ReceivedFootprintRow | None:
         ReceivedFootprintRow.supplier_did == line.supplier_did,
         ReceivedFootprintRow.supplier_product_id == line.supplier_product_id,
     )
-    return (await session.exec(statement)).first()
+    found: ReceivedFootprintRow | None = (await session.exec(statement)).first()
+    return found
 
 
 async def _fall_back(
