@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -105,7 +106,10 @@ async def create_asset(context: NodeContext, asset: AssetInput) -> Ok[AssetRow] 
             updated_at=now,
         )
         session.add(row)
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            return conflict(f"asset {asset.id!r} already exists")
     return Ok(row)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from catalog import Criterion, criterion_to_json
@@ -54,7 +55,10 @@ async def save_policy_definition(
         row.policy = _stored(policy)
         row.private_properties = private_properties
         session.add(row)
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            return conflict(f"policy definition {definition_id!r} already exists")
     return Ok(row)
 
 
@@ -115,7 +119,10 @@ async def save_contract_definition(
         row.assets_selector = [criterion_to_json(c) for c in definition.assets_selector]
         row.private_properties = definition.private_properties
         session.add(row)
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            return conflict(f"contract definition {definition.id!r} already exists")
     return Ok(row)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from connector.assets import (
     AssetInput,
     all_assets,
@@ -54,3 +56,10 @@ async def test_catalog_view_expands_compact_keys_when_publication_used_them(cont
 def test_normalise_properties_keeps_unknown_prefixes_when_given() -> None:
     assert normalise_properties({"foo:bar": 1, "cx-common:version": "3"}) == {
         "foo:bar": 1, "https://w3id.org/catenax/ontology/common#version": "3"}
+
+
+async def test_one_of_concurrent_creates_wins_when_ids_collide(context) -> None:
+    outcomes = await asyncio.gather(*(create_asset(context, asset(name=str(i)))
+                                      for i in range(4)))
+    assert sorted(type(o).__name__ for o in outcomes) == ["Failure", "Failure", "Failure", "Ok"]
+    assert all(o.reason is Reason.CONFLICT for o in outcomes if isinstance(o, Failure))
