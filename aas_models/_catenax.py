@@ -70,9 +70,38 @@ def _core_leaves(footprint: Footprint, product: ProductIdentity) -> dict[str, An
     )
     if mass is None:
         raise MappingError("productMassPerDeclaredUnit: needed for a non-mass declared unit")
-    leaves: dict[str, Any] = {
-        "specVersion": SPEC_VERSION_9,
-        "partialFullPcf": _partial_full(footprint.life_cycle_phases),
+    leaves = {
+        **_product_leaves(product, unit, amount, mass),
+        **_assessment_leaves(footprint),
+        **_DEFAULTS,
+    }
+    if product.description:
+        leaves["productDescription"] = product.description
+    if product.cn_code:
+        leaves["productClassifications"] = [CN_URN + product.cn_code]
+    return leaves
+
+
+# Values Catena-X requires that a footprint does not state; an attribute of the same name wins.
+_DEFAULTS: dict[str, Any] = {
+    "retroOrProspectivePcfType": "Retrospective PCF",
+    "ccsTechnologicalCO2CaptureIncluded": False,
+    "exemptedEmissionsPercent": Decimal(0),
+    "massBalancingUsed": False,
+    "freeAttributionInMassBalancing": "not applicable",
+    "massBalancingCertificateScheme": "not applicable",
+    "productOrSectorSpecificRules": [],
+    "ipccCharacterizationFactors": "AR6",
+    "allocationWasteIncineration": "cut-off",
+    "distributionStageIncluded": False,
+    "packagingEmissionsIncluded": False,
+}
+
+
+def _product_leaves(
+    product: ProductIdentity, unit: str, amount: Decimal, mass: Decimal
+) -> dict[str, Any]:
+    return {
         "companyName": product.company_name,
         "companyIds": list(product.company_ids),
         "productNameCompany": product.name,
@@ -80,34 +109,26 @@ def _core_leaves(footprint: Footprint, product: ProductIdentity) -> dict[str, An
         "declaredUnitOfMeasurement": unit,
         "declaredUnitAmount": amount,
         "productMassPerDeclaredUnit": mass,
+    }
+
+
+def _assessment_leaves(footprint: Footprint) -> dict[str, Any]:
+    assert footprint.expires_at is not None
+    return {
+        "specVersion": SPEC_VERSION_9,
+        "partialFullPcf": _partial_full(footprint.life_cycle_phases),
         "id": footprint.footprint_id,
         "version": footprint.version,
         "status": footprint.status.value,
-        "retroOrProspectivePcfType": "Retrospective PCF",
-        "ccsTechnologicalCO2CaptureIncluded": False,
-        "exemptedEmissionsPercent": Decimal(0),
         "referencePeriodStart": datetime_text(footprint.period_start),
         "referencePeriodEnd": datetime_text(footprint.period_end),
         "created": datetime_text(footprint.published_at),
         "validityPeriodEnd": datetime_text(footprint.expires_at),
-        "massBalancingUsed": False,
-        "freeAttributionInMassBalancing": "not applicable",
-        "massBalancingCertificateScheme": "not applicable",
         "crossSectoralStandards": [METHODS_TO_CX.get(m, m) for m in footprint.methods],
-        "productOrSectorSpecificRules": [],
-        "ipccCharacterizationFactors": "AR6",
-        "allocationWasteIncineration": "cut-off",
         "pcfExcludingBiogenicUptake": footprint.pcf_kg_co2e,
         "pcfIncludingBiogenicUptake": footprint.pcf_kg_co2e,
         "fossilGhgEmissions": footprint.pcf_kg_co2e,
-        "distributionStageIncluded": False,
-        "packagingEmissionsIncluded": False,
     }
-    if product.description:
-        leaves["productDescription"] = product.description
-    if product.cn_code:
-        leaves["productClassifications"] = [CN_URN + product.cn_code]
-    return leaves
 
 
 def _partial_full(phases: tuple[str, ...]) -> str:

@@ -40,27 +40,8 @@ def to_pact(footprint: Footprint, product: ProductIdentity) -> dict[str, Any]:
         raise MappingError("companyName/companyIds: the product has no data owner")
     if not product.global_asset_id.startswith("urn:"):
         raise MappingError(f"productIds: {product.global_asset_id!r} is not a URN")
-    unit, amount = to_pact_unit(footprint.declared_unit, footprint.declared_quantity)
     extras = dict(footprint.quantities)
-    mass = extras.pop("productMassPerDeclaredUnit", None)
-    if mass is None:
-        mass = mass_kg(footprint.declared_unit, footprint.declared_quantity)
-    if mass is None:
-        raise MappingError("productMassPerDeclaredUnit: needed for a non-mass declared unit")
-    pcf: dict[str, Any] = {
-        "declaredUnitOfMeasurement": unit,
-        "declaredUnitAmount": decimal_text(amount),
-        "productMassPerDeclaredUnit": decimal_text(mass),
-        "referencePeriodStart": datetime_text(footprint.period_start),
-        "referencePeriodEnd": datetime_text(footprint.period_end),
-        "pcfExcludingBiogenicUptake": decimal_text(footprint.pcf_kg_co2e),
-        "pcfIncludingBiogenicUptake": decimal_text(footprint.pcf_kg_co2e),
-        "fossilGhgEmissions": decimal_text(footprint.pcf_kg_co2e),
-        "fossilCarbonContent": "0",
-        "ipccCharacterizationFactors": ["AR6"],
-        "crossSectoralStandards": methods_to_pact(footprint.methods),
-        "exemptedEmissionsPercent": "0",
-    }
+    pcf = _pcf_core(footprint, extras.pop("productMassPerDeclaredUnit", None))
     top, unmapped = pcf_extras(footprint, extras, pcf)
     other_extensions = top.pop("extensions", [])
     document: dict[str, Any] = {
@@ -89,6 +70,29 @@ def to_pact(footprint: Footprint, product: ProductIdentity) -> dict[str, Any]:
         },
     ]
     return document
+
+
+def _pcf_core(footprint: Footprint, mass: Decimal | None) -> dict[str, Any]:
+    """The required pcf fields, with the documented defaults (docs/data-model.md)."""
+    unit, amount = to_pact_unit(footprint.declared_unit, footprint.declared_quantity)
+    if mass is None:
+        mass = mass_kg(footprint.declared_unit, footprint.declared_quantity)
+    if mass is None:
+        raise MappingError("productMassPerDeclaredUnit: needed for a non-mass declared unit")
+    return {
+        "declaredUnitOfMeasurement": unit,
+        "declaredUnitAmount": decimal_text(amount),
+        "productMassPerDeclaredUnit": decimal_text(mass),
+        "referencePeriodStart": datetime_text(footprint.period_start),
+        "referencePeriodEnd": datetime_text(footprint.period_end),
+        "pcfExcludingBiogenicUptake": decimal_text(footprint.pcf_kg_co2e),
+        "pcfIncludingBiogenicUptake": decimal_text(footprint.pcf_kg_co2e),
+        "fossilGhgEmissions": decimal_text(footprint.pcf_kg_co2e),
+        "fossilCarbonContent": "0",
+        "ipccCharacterizationFactors": ["AR6"],
+        "crossSectoralStandards": methods_to_pact(footprint.methods),
+        "exemptedEmissionsPercent": "0",
+    }
 
 
 def from_pact(document: Any) -> tuple[Footprint, ProductIdentity]:

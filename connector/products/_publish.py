@@ -84,22 +84,7 @@ async def publish_in_session(
         submodel_json = to_json_text(build_submodel(submodel_id, footprint))
     except (MappingError, TypeError, ValueError) as exc:
         return bad_request(f"footprint of {product.id}: {exc}")
-    session.add(
-        FootprintRow(
-            id=footprint.footprint_id,
-            product_id=product.id,
-            version=footprint.version,
-            status=footprint.status.value,
-            pcf_kg_co2e=str(footprint.pcf_kg_co2e),
-            methods=list(footprint.methods),
-            period_start=footprint.period_start,
-            period_end=footprint.period_end,
-            record=footprint_to_record(footprint),
-            provenance=provenance,
-            submodel_id=submodel_id,
-            created_at=now,
-        )
-    )
+    session.add(_footprint_row(product.id, submodel_id, footprint, provenance, now))
     publication = Publication(
         product_id=product.id,
         asset_id=_ids.asset_id(product.id),
@@ -112,6 +97,29 @@ async def publish_in_session(
     if publish:
         await _store_published(session, product, publication, now)
     return Ok(publication)
+
+
+def _footprint_row(
+    product_id: str,
+    submodel_id: str,
+    footprint: Footprint,
+    provenance: dict[str, Any],
+    now: datetime,
+) -> FootprintRow:
+    return FootprintRow(
+        id=footprint.footprint_id,
+        product_id=product_id,
+        version=footprint.version,
+        status=footprint.status.value,
+        pcf_kg_co2e=str(footprint.pcf_kg_co2e),
+        methods=list(footprint.methods),
+        period_start=footprint.period_start,
+        period_end=footprint.period_end,
+        record=footprint_to_record(footprint),
+        provenance=provenance,
+        submodel_id=submodel_id,
+        created_at=now,
+    )
 
 
 async def _store_published(

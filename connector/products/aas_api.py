@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 
 from aas_models.aas_api import Guard, build_router
 from connector.context import get_context
-from connector.products.service import DatabaseRepository
+from connector.products._repository import DatabaseRepository
 
 __all__ = ["Guard", "build_aas_router"]
 

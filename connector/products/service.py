@@ -25,7 +25,6 @@ from aas_models import (
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.products import _ids
-from connector.products._cache import SubmodelCache
 from connector.products._footprints import footprint_from_input
 from connector.products._parse_import import Located, Parsed, parse_import
 from connector.products._publish import (
@@ -35,10 +34,10 @@ from connector.products._publish import (
     publish_in_session,
     store_shell,
 )
+from connector.products._repository import DatabaseRepository, published_changed
 from connector.products.models import (
     BomLineRow,
     ProductRow,
-    PublishedShellRow,
     PublishedSubmodelRow,
 )
 from connector.products.schemas import ImportSummary, ProductIn, ProductView
@@ -83,7 +82,7 @@ async def import_file(
             if publish:
                 published.append(outcome.value.submodel_id)
         await session.commit()
-    _published(context)
+    published_changed(context)
     return Ok(
         ImportSummary(
             products=len(parsed.products),
@@ -289,7 +288,7 @@ async def publish_footprint(
         outcome = await publish_in_session(session, did, row, footprint, provenance or {}, now)
         if isinstance(outcome, Ok):
             await session.commit()
-            _published(context)
+            published_changed(context)
         return outcome
 
 
@@ -317,7 +316,7 @@ async def replace_submodel_json(
         row.json_text = json_text
         session.add(row)
         await session.commit()
-    _published(context)
+    published_changed(context)
     return Ok(None)
 
 
@@ -359,53 +358,3 @@ async def export_environment(context: NodeContext) -> dict[str, Any]:
     shells = [item.data for item in await repository.shells()]
     submodels = [item.data for item in await repository.submodels()]
     return environment(shells, submodels, include_concept_descriptions=True)
-
-
-class DatabaseRepository:
-    """The AAS API repository over the published tables (`aas_models.AasRepository`)."""
-
-    def __init__(self, context: NodeContext) -> None:
-        self.context = context
-
-    async def shells(self) -> list[StoredIdentifiable]:
-        async with self.context.database.session() as session:
-            rows = (
-                await session.exec(select(PublishedShellRow).order_by(col(PublishedShellRow.id)))
-            ).all()
-        return [StoredIdentifiable(row.id, row.json_text) for row in rows]
-
-    async def shell(self, identifier: str) -> StoredIdentifiable | None:
-        async with self.context.database.session() as session:
-            row = await session.get(PublishedShellRow, identifier)
-        return None if row is None else StoredIdentifiable(row.id, row.json_text)
-
-    async def submodels(self) -> list[StoredIdentifiable]:
-        async with self.context.database.session() as session:
-            statement = select(PublishedSubmodelRow).order_by(col(PublishedSubmodelRow.id))
-            rows = (await session.exec(statement)).all()
-        return [StoredIdentifiable(row.id, row.json_text) for row in rows]
-
-    async def submodel(self, identifier: str) -> StoredIdentifiable | None:
-        cache = cache_of(self.context)
-        if cache is not None:
-            hit, cached = cache.get(identifier)
-            if hit:
-                return cached
-        async with self.context.database.session() as session:
-            row = await session.get(PublishedSubmodelRow, identifier)
-        stored = None if row is None else StoredIdentifiable(row.id, row.json_text)
-        if cache is not None:
-            cache.put(identifier, stored)
-        return stored
-
-
-def cache_of(context: NodeContext) -> SubmodelCache | None:
-    """The node's submodel cache (absent in CLI contexts, which serve nothing)."""
-    cache = context.services.get("products")
-    return cache if isinstance(cache, SubmodelCache) else None
-
-
-def _published(context: NodeContext) -> None:
-    cache = cache_of(context)
-    if cache is not None:
-        cache.clear()
