@@ -108,6 +108,10 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         assert response.status_code == 200, response.text
         dataset = response.json()["dataset"][0]
         assert dataset["@id"] == ASSET
+        single = client.post("/api/management/v3/catalog/dataset/request",
+                             json={**catalog_request(provider), "@id": ASSET})
+        assert single.status_code == 200, single.text
+        assert single.json()["hasPolicy"] == dataset["hasPolicy"]
         offer = dataset["hasPolicy"][0]
         request = {"@context": {"@vocab": EDC}, "@type": "ContractRequest",
                    "counterPartyAddress": provider.url + "/api/dsp",
