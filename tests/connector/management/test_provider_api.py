@@ -164,3 +164,21 @@ async def test_policy_templates_are_listed_when_asked(node) -> None:
     assert response.status_code == 200
     names = [t["name"] for t in response.json()]
     assert "members-only" in names
+
+
+async def test_policy_template_instantiates_storable_definition_when_posted(node) -> None:
+    client, _ = node
+    response = await client.post("/v3/policytemplates/members-only", json={"purposes": []})
+    assert response.status_code == 200
+    body = {**response.json(), "@id": "members"}
+    assert body["@type"] == "PolicyDefinition"
+    assert (await client.post("/v3/policydefinitions", json=body)).status_code == 200
+    stored = (await client.get("/v3/policydefinitions/members")).json()
+    assert stored["policy"] == response.json()["policy"]
+
+
+async def test_policy_template_is_400_when_unknown(node) -> None:
+    client, _ = node
+    response = await client.post("/v3/policytemplates/nope", json={})
+    assert response.status_code == 400
+    assert response.json()[0]["message"].startswith("name: unknown template 'nope'")
