@@ -187,4 +187,6 @@ async def instantiate_template(name: str, request: Request) -> Response:
         policy = policy_template(name, **options)
     except TemplateError as exc:
         return respond(request, bad_request(str(exc)))
+    except (TypeError, ValueError) as exc:
+        return respond(request, bad_request(f"template options: {exc}"))
     return respond(request, Ok(to_edc_policy_definition(policy)))

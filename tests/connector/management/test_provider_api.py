@@ -182,3 +182,9 @@ async def test_policy_template_is_400_when_unknown(node) -> None:
     response = await client.post("/v3/policytemplates/nope", json={})
     assert response.status_code == 400
     assert response.json()[0]["message"].startswith("name: unknown template 'nope'")
+
+
+async def test_policy_template_is_400_when_option_has_wrong_type(node) -> None:
+    client, _ = node
+    response = await client.post("/v3/policytemplates/members-only", json={"purposes": 5})
+    assert response.status_code == 400
