@@ -136,9 +136,9 @@ def _print_change(console: Console, before: dict[str, Any], after: dict[str, Any
 
 
 def _print_access(console: Console, world: World) -> None:
-    table = Table("company", "URL", "management API key", title="nodes keep running (Ctrl-C)")
+    console.print("\n[bold]nodes keep running[/bold] (Ctrl-C stops them):", soft_wrap=True)
     for node in world.nodes.values():
-        table.add_row(node.company.name, node.url, node.api_key)
-    console.print(table)
-    console.print(f"authority: {world.authority_url} ({world.authority_did})")
-    console.print(f"node directories: {world.base_dir}")
+        console.print(f"  {node.company.name}: {node.url}  X-Api-Key: {node.api_key}",
+                      soft_wrap=True, highlight=False)
+    console.print(f"  authority: {world.authority_url} ({world.authority_did})", soft_wrap=True)
+    console.print(f"  node directories: {world.base_dir}", soft_wrap=True, highlight=False)
