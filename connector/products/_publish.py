@@ -5,6 +5,8 @@ The caller's session is used; the caller commits."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +33,9 @@ from connector.products.models import (
     PublishedShellRow,
     PublishedSubmodelRow,
 )
+
+# Turns the submodel JSON into what is stored and served (e.g. adds signature extensions).
+Finish = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ async def publish_in_session(
     provenance: dict[str, Any],
     now: datetime,
     publish: bool = True,
+    finish: Finish | None = None,
 ) -> Ok[Publication] | Failure:
     """Store the footprint version and, when `publish`, its submodel, the shell and the asset
     (no commit)."""
@@ -84,6 +90,8 @@ async def publish_in_session(
         submodel_json = to_json_text(build_submodel(submodel_id, footprint))
     except (MappingError, TypeError, ValueError) as exc:
         return bad_request(f"footprint of {product.id}: {exc}")
+    if finish is not None:
+        submodel_json = json.dumps(finish(json.loads(submodel_json)), ensure_ascii=False)
     session.add(_footprint_row(product.id, submodel_id, footprint, provenance, now))
     publication = Publication(
         product_id=product.id,

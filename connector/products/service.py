@@ -28,6 +28,7 @@ from connector.products import _ids
 from connector.products._footprints import footprint_from_input
 from connector.products._parse_import import Located, Parsed, parse_import
 from connector.products._publish import (
+    Finish,
     Publication,
     identity_of,
     latest_version,
@@ -265,11 +266,13 @@ async def publish_footprint(
     *,
     provenance: dict[str, Any] | None = None,
     product: ProductIdentity | None = None,
+    finish: Finish | None = None,
 ) -> Ok[Publication] | Failure:
     """Publish a new footprint version of `product_id` (version 0 = the next one) as a new
     CarbonFootprint submodel version, refresh the shell and register the catalog asset.
 
-    A product not in the store is created from `product` (else not found)."""
+    A product not in the store is created from `product` (else not found). `finish` maps the
+    submodel JSON to what is stored and served (e.g. signs it) in the same transaction."""
     did, now = context.settings.node.did, context.clock.now()
     async with context.database.session() as session:
         row = await session.get(ProductRow, product_id)
@@ -285,7 +288,9 @@ async def publish_footprint(
             footprint = replace(
                 footprint, version=version, footprint_id=footprint_id_for(did, product_id, version)
             )
-        outcome = await publish_in_session(session, did, row, footprint, provenance or {}, now)
+        outcome = await publish_in_session(
+            session, did, row, footprint, provenance or {}, now, finish=finish
+        )
         if isinstance(outcome, Ok):
             await session.commit()
             published_changed(context)

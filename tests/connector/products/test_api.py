@@ -120,3 +120,18 @@ async def test_replaced_json_is_served_at_once_when_cached_before(node) -> None:
     assert after["description"] == [{"language": "en", "text": "signed"}]
     stale = await replace_submodel_json(node.context, HRC, 7, "{}")
     assert stale.detail == f"submodel {HRC!r} version 7 is not the current one"
+
+
+async def test_finish_hook_shapes_stored_submodel_when_given(node) -> None:
+    identity = ProductIdentity("SIGNED-1", "Signed coil", "urn:x:product:SIGNED-1")
+
+    def finish(submodel: dict) -> dict:
+        return {**submodel, "extensions": [{"name": "sig", "valueType": "xs:string", "value": "s"}]}
+
+    published = await publish_footprint(
+        node.context, "SIGNED-1", replace(footprint(), version=0), product=identity, finish=finish
+    )
+    url = f"/api/aas/submodels/{b64(published.value.submodel_id)}"
+    served = (await node.client.get(url, headers=node.key)).json()
+    assert served["extensions"] == [{"name": "sig", "valueType": "xs:string", "value": "s"}]
+    assert json.loads(published.value.submodel_json)["extensions"][0]["name"] == "sig"
