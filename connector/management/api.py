@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 
 from connector.context import NodeContext, get_context
 from connector.management._catalog_api import router as catalog_router
@@ -32,3 +33,16 @@ async def describe_node(context: NodeContext = Depends(get_context)) -> dict[str
         "database": context.database.engine.dialect.name,
         "trustedAuthorities": list(settings.trust.authorities),
     }
+
+
+@management_router.get("/check/{probe}")
+async def check(probe: str, context: NodeContext = Depends(get_context)) -> JSONResponse:
+    """EDC's health probes under the management base (`health`, `liveness`, `readiness`,
+    `startup`): `isSystemHealthy` is the database answering."""
+    if probe not in ("health", "liveness", "readiness", "startup"):
+        return JSONResponse([{"message": f"no probe {probe!r}", "type": "ObjectNotFound",
+                              "path": None, "invalidValue": None}], status_code=404)
+    healthy = await context.database.ping()
+    body = {"isSystemHealthy": healthy, "componentResults": [
+        {"component": "database", "isHealthy": healthy, "failure": None}]}
+    return JSONResponse(body, status_code=200 if healthy else 503)

@@ -125,3 +125,11 @@ async def test_connector_discovery_is_404_when_bpnl_unknown(node) -> None:
     response = await client.post("/v4alpha/connectordiscovery/dspversionparams",
                                  json={"tx:bpnl": "BPNL000000000009"})
     assert response.status_code == 404
+
+
+async def test_health_probes_answer_when_asked_under_management_base(node) -> None:
+    client, _ = node
+    for probe in ("health", "liveness", "readiness", "startup"):
+        response = await client.get(f"/check/{probe}")
+        assert (response.status_code, response.json()["isSystemHealthy"]) == (200, True)
+    assert (await client.get("/check/other")).status_code == 404
