@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -40,11 +42,21 @@ async def run_demo(console: Console, base_dir: Path, base_port: int, keep_runnin
         console.print(f"\n[green]demo finished in {time.perf_counter() - started:.1f} s[/green]")
         if keep_running:
             _print_access(console, world)
-            await asyncio.Event().wait()
+            await _until_stopped()
     except DemoError as exc:
         raise DemoFailed(str(exc)) from None
     finally:
         await world.stop()
+
+
+async def _until_stopped() -> None:
+    """Wait for Ctrl-C or SIGTERM (then the nodes shut down cleanly)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 async def _step(console: Console, title: str, work: Any) -> Any:
