@@ -16,7 +16,7 @@ FASTENER = "did:web:127.0.0.1%3A18103"
 D = Decimal
 
 
-def _model(name: str):  # noqa: ANN202
+def _model(name: str):
     parsed = parse_input(json.loads((DEMO / name).read_text(encoding="utf-8")))
     assert not isinstance(parsed, list)
     return parsed
