@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from catalog import CatalogParseError, Dataset, parse_catalog
+from catalog import CatalogParseError, Criterion, Dataset, parse_catalog
 from connector.context import NodeContext
 from connector.directory import resolve_participant
 from connector.identity import did_document_url
@@ -24,6 +24,7 @@ from connector.upstream.resolver import FetchLine
 
 DSP_SUFFIX = "/api/dsp"
 PRODUCT_ID_KEYS = ("productId", "product_id", "manufacturerPartId")
+PRODUCT_ID_PROPERTY = "urn:carbonspace:asset:productId"
 WELL_KNOWN = "/.well-known/did.json"
 
 
@@ -90,7 +91,7 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
         code = FailureCode.UNREACHABLE if unreachable else FailureCode.UNKNOWN_PARTICIPANT
         return FetchProblem(code, participant.detail)
     dsp_url = participant.value.dsp_url
-    document = await counterparty_catalog(context, dsp_url, line.supplier_did)
+    document = await _product_catalog(context, dsp_url, line)
     if isinstance(document, Failure):
         return FetchProblem(_code(document), document.detail)
     try:
@@ -112,6 +113,19 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
                             not result.reused, not result.reused)
     return Fetched(submodel if isinstance(submodel, dict) else {}, result.agreement_id,
                    result.asset_id, negotiated=not result.reused, transferred=not result.reused)
+
+
+async def _product_catalog(
+    context: NodeContext, dsp_url: str, line: UpstreamLine
+) -> Ok[dict[str, Any]] | Failure:
+    """The supplier's catalog filtered to the product (DSP `filter` with an EDC criterion on
+    the product-id property); unfiltered when the supplier refuses the filter (DSP 2025-1:
+    an unsupported filter is a 400)."""
+    criterion = Criterion(PRODUCT_ID_PROPERTY, "=", line.supplier_product_id)
+    filtered = await counterparty_catalog(context, dsp_url, line.supplier_did, (criterion,))
+    if isinstance(filtered, Failure) and filtered.reason is Reason.BAD_REQUEST:
+        return await counterparty_catalog(context, dsp_url, line.supplier_did)
+    return filtered
 
 
 def exchange_fetch(context: NodeContext) -> FetchLine:
