@@ -10,7 +10,13 @@ from connector.negotiation._inbound import (
     on_message,
 )
 from connector.negotiation._policy import DATA_ACCESS, TRANSFER, Verdict, evaluate_for, read_policy
-from connector.negotiation._store import commit_and_dispatch, load_for_update, new_pid, query_rows
+from connector.negotiation._store import (
+    commit_and_dispatch,
+    load_for_update,
+    new_pid,
+    query_rows,
+    retry_stale,
+)
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.processors import NegotiationProcessor
 from connector.negotiation.service import (
@@ -53,6 +59,7 @@ __all__ = [
     "query_rows",
     "read_policy",
     "request_contract",
+    "retry_stale",
     "revoke_agreement",
     "terminate_negotiation",
     "wait_for_negotiation",

@@ -14,6 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.negotiation import _policy, _store
+from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.schemas import contract_negotiation
 from connector.negotiation.service import KIND
@@ -197,6 +198,7 @@ def _check_pids(row: NegotiationRow, message: dict[str, Any]) -> Failure | None:
     return None
 
 
+@retry_stale
 async def on_message(
     context: NodeContext,
     participant: Any,

@@ -4,10 +4,12 @@ the processors. Every transition is a conditional update (`version`), rows are r
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +20,26 @@ if TYPE_CHECKING:
     from connector.context import NodeContext
 
 M = TypeVar("M", bound=SQLModel)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+STALE_RETRIES = 5
+
+
+def retry_stale(function: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Re-run a self-contained transaction when a concurrent one changed the same row first
+    (optimistic locking: `version` did not match). The loser re-reads and re-decides."""
+
+    @functools.wraps(function)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for _ in range(STALE_RETRIES - 1):
+            try:
+                return await function(*args, **kwargs)
+            except StaleDataError:
+                continue
+        return await function(*args, **kwargs)
+
+    return run
 
 
 def new_pid() -> str:
@@ -41,11 +63,16 @@ async def commit_and_dispatch(
     items: Sequence[WorkItem] = (),
     changed: Sequence[str] = (),
 ) -> None:
-    """Commit, then hand the new work to the loop and wake whoever waits on `changed` rows."""
+    """Commit, then hand the new work to the loop and wake whoever waits on `changed` rows
+    (with the row's new state as the hint, when the row is in this session)."""
+    states = {}
+    for row in session.identity_map.values():
+        if hasattr(row, "state") and getattr(row, "id", None) in changed:
+            states[row.id] = str(row.state)
     await session.commit()
     dispatch(context, items)
     for key in changed:
-        signals(context).notify(key)
+        signals(context).notify(key, states.get(key))
 
 
 async def query_rows(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from connector.dsp import PeerReply, join_url, send_message
 from connector.negotiation import _store, schemas
+from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.service import KIND, callback_address
 from connector.negotiation.states import TERMINAL, NegotiationState, Role
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 _S = NegotiationState
 
 
+@retry_stale
 async def _finish(
     context: NodeContext,
     item: WorkItem,
@@ -44,6 +46,7 @@ async def _finish(
     return Done()
 
 
+@retry_stale
 async def _move(
     context: NodeContext,
     item: WorkItem,
@@ -115,8 +118,8 @@ async def _agree(context: NodeContext, item: WorkItem) -> Step:
     async with context.database.session() as session:
         row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
         if row is None or row.state not in (_S.REQUESTED, _S.ACCEPTED, _S.AGREED):
-            return await _finish(context, item)
-        if row.state != _S.AGREED:
+            row = None
+        elif row.state != _S.AGREED:
             agreement = _agreement_for(context, row)
             session.add(_agreement_row(context, row, agreement))
             row.agreement_id = agreement["@id"]
@@ -127,6 +130,8 @@ async def _agree(context: NodeContext, item: WorkItem) -> Step:
         else:
             stored = await session.get(AgreementRow, row.agreement_id or "")
             agreement = dict(stored.policy) if stored is not None else {}
+    if row is None:
+        return await _finish(context, item)
     message = schemas.contract_agreement(row.id, row.consumer_pid, agreement)
     url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "agreement")
     return await _outcome(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from connector.negotiation import _store
 from connector.negotiation._policy import read_policy
+from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.states import (
     TERMINAL,
@@ -108,6 +109,7 @@ async def query_negotiations(
     return await _store.query_rows(context, NegotiationRow, filters, offset, limit, sort)
 
 
+@retry_stale
 async def terminate_negotiation(
     context: NodeContext, negotiation_id: str, reason: str = "terminated by the owner"
 ) -> Ok[NegotiationRow] | Failure:
@@ -146,7 +148,9 @@ async def wait_for_negotiation(
             return row
         return None
 
-    row = await signals(context).wait_until(negotiation_id, check, timeout_s)
+    row = await signals(context).wait_until(
+        negotiation_id, check, timeout_s, lambda state: state in states or state in TERMINAL
+    )
     if row is None:
         return not_found(f"negotiation {negotiation_id} not found or not done in {timeout_s}s")
     if row.state not in states:

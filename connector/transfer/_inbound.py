@@ -23,6 +23,7 @@ from connector.negotiation import (
     load_for_update,
     new_pid,
     read_policy,
+    retry_stale,
 )
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.transfer._refresh import edr_from_address, store_edr
@@ -172,6 +173,7 @@ def _check_pids(row: TransferRow, message: dict[str, Any]) -> Failure | None:
     return None
 
 
+@retry_stale
 async def on_message(
     context: NodeContext,
     participant: Any,

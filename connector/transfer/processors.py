@@ -17,6 +17,7 @@ from connector.negotiation import (
     callback_address,
     commit_and_dispatch,
     load_for_update,
+    retry_stale,
 )
 from connector.transfer import schemas
 from connector.transfer.models import TransferRow
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 _S = TransferState
 
 
+@retry_stale
 async def _finish(
     context: NodeContext,
     item: WorkItem,
@@ -110,20 +112,25 @@ async def _request(context: NodeContext, item: WorkItem) -> Step:
 
 async def _start(context: NodeContext, item: WorkItem) -> Step:
     """Provider: record STARTED, issue a fresh EDR, send TransferStartMessage with it."""
+    problem: str | None = None
     async with context.database.session() as session:
         row = await load_for_update(context, session, TransferRow, item.subject_id)
-        if row is None or row.state not in (_S.REQUESTED, _S.SUSPENDED, _S.STARTED):
-            return await _finish(context, item)
-        agreement = await session.get(AgreementRow, row.agreement_id)
-        if agreement is None or agreement.revoked_at is not None:
-            reason = f"agreement {row.agreement_id} is revoked or gone"
-            return await _finish(context, item, _terminated(reason), reason)
-        asset = await session.get(AssetRow, row.asset_id)
-        if row.state != _S.STARTED:
+        running = (_S.REQUESTED, _S.SUSPENDED, _S.STARTED)
+        agreement = await session.get(AgreementRow, row.agreement_id) if row else None
+        asset = await session.get(AssetRow, row.asset_id) if row else None
+        if row is None or row.state not in running:
+            row = None
+        elif agreement is None or agreement.revoked_at is not None:
+            problem = f"agreement {row.agreement_id} is revoked or gone"
+        elif row.state != _S.STARTED:
             row.state = _S.STARTED
             row.updated_at = context.clock.now()
             session.add(row)
             await commit_and_dispatch(context, session, [], [row.id])
+    if row is None:
+        return await _finish(context, item)
+    if problem is not None:
+        return await _finish(context, item, _terminated(problem), problem)
     edr = issue_edr(
         context,
         consumer_id=row.counterparty_id,

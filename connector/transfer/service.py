@@ -15,6 +15,7 @@ from connector.negotiation import (
     load_for_update,
     new_pid,
     query_rows,
+    retry_stale,
 )
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.transfer.models import EdrRow, TransferRow
@@ -88,6 +89,7 @@ async def query_transfers(
     return await query_rows(context, TransferRow, filters, offset, limit, sort)
 
 
+@retry_stale
 async def _own_move(
     context: NodeContext,
     transfer_id: str,
@@ -155,7 +157,9 @@ async def wait_for_transfer(
             return row
         return None
 
-    row = await signals(context).wait_until(transfer_id, check, timeout_s)
+    row = await signals(context).wait_until(
+        transfer_id, check, timeout_s, lambda state: state in states or state in TERMINAL
+    )
     if row is None:
         return not_found(f"transfer process {transfer_id} not found or not ready in {timeout_s}s")
     if row.state not in states:

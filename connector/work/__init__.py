@@ -76,4 +76,4 @@ def dispatch(context: NodeContext, items: Iterable[WorkItem]) -> None:
     """After the commit: run the enqueued items now (no-op when the loop is not running)."""
     loop = _loop(context)
     if loop is not None:
-        loop.submit(item.id for item in items if item.lease_owner == loop.owner)
+        loop.submit(item for item in items if item.lease_owner == loop.owner)

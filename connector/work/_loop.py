@@ -58,7 +58,7 @@ class WorkLoop:
         self.processors = dict(processors)
         self.settings = context.settings.work
         self.owner = f"w-{uuid.uuid4().hex[:16]}"
-        self._ready: deque[str] = deque()
+        self._ready: deque[WorkItem] = deque()
         self._event = asyncio.Event()
         self._claim_requested = True
         self._semaphore = asyncio.Semaphore(self.settings.concurrency)
@@ -82,9 +82,9 @@ class WorkLoop:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def submit(self, item_ids: Iterable[str]) -> None:
-        """Run these items (leased to us in the committed transaction) now."""
-        self._ready.extend(item_ids)
+    def submit(self, items: Iterable[WorkItem]) -> None:
+        """Run these items (leased to us in the committed transaction) now; no reload."""
+        self._ready.extend(items)
         self._event.set()
 
     def request_claim(self) -> None:
@@ -125,14 +125,14 @@ class WorkLoop:
             return []
         return ids
 
-    def _spawn(self, item_id: str) -> None:
-        task = asyncio.create_task(self._process(item_id))
+    def _spawn(self, item: WorkItem | str) -> None:
+        task = asyncio.create_task(self._process(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _process(self, item_id: str) -> None:
+    async def _process(self, ref: WorkItem | str) -> None:
         async with self._semaphore:
-            item = await self._load(item_id)
+            item = await self._load(ref) if isinstance(ref, str) else ref
             if item is None:
                 return
             processor = self.processors.get(item.kind)

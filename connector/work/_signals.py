@@ -21,23 +21,32 @@ class Signals:
 
     def __init__(self) -> None:
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._hints: dict[int, str | None] = {}
 
-    def notify(self, key: str) -> None:
+    def notify(self, key: str, hint: str | None = None) -> None:
+        """Wake the waiters on `key`; `hint` (e.g. the new state) lets a waiter skip a
+        re-check that cannot succeed."""
         for event in self._waiters.pop(key, set()):
+            self._hints[id(event)] = hint
             event.set()
 
     async def wait_until(
-        self, key: str, check: Callable[[], Awaitable[T | None]], timeout_s: float
+        self,
+        key: str,
+        check: Callable[[], Awaitable[T | None]],
+        timeout_s: float,
+        relevant: Callable[[str], bool] | None = None,
     ) -> T | None:
-        """Return `check()` as soon as it is not None, re-checking on every signal for `key`;
-        None when `timeout_s` passes first."""
+        """Return `check()` as soon as it is not None, re-checking on every signal for `key`
+        (only on signals whose hint is `relevant`, when given); None when `timeout_s` passes."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
+        skip_check = False
         while True:
             event = asyncio.Event()
             self._waiters[key].add(event)
             try:
-                result = await check()
+                result = None if skip_check else await check()
                 if result is not None:
                     return result
                 remaining = deadline - loop.time()
@@ -47,6 +56,8 @@ class Signals:
                     await asyncio.wait_for(event.wait(), timeout=remaining)
                 except TimeoutError:
                     return await check()
+                hint = self._hints.pop(id(event), None)
+                skip_check = hint is not None and relevant is not None and not relevant(hint)
             finally:
                 waiters = self._waiters.get(key)
                 if waiters is not None:
