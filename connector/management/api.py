@@ -11,8 +11,11 @@ from fastapi.responses import JSONResponse
 
 from connector.context import NodeContext, get_context
 from connector.management._catalog_api import router as catalog_router
+from connector.management._edr_chain import KIND as EDR_CHAIN
+from connector.management._edr_chain import EdrChainProcessor
 from connector.management._process_api import router as process_router
 from connector.management._provider_api import router as provider_router
+from connector.work import register_processor
 
 management_router = APIRouter(prefix="/api/management", tags=["management"])
 management_router.include_router(provider_router)
@@ -46,3 +49,8 @@ async def check(probe: str, context: NodeContext = Depends(get_context)) -> JSON
     body = {"isSystemHealthy": healthy, "componentResults": [
         {"component": "database", "isHealthy": healthy, "failure": None}]}
     return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+async def on_startup(context: NodeContext) -> None:
+    """Register the `POST /v3/edrs` chain's work processor (before the work loop starts)."""
+    register_processor(context, EDR_CHAIN, EdrChainProcessor())

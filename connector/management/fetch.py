@@ -15,6 +15,7 @@ from typing import Any
 from catalog import CatalogParseError, Criterion, parse_catalog
 from connector.context import NodeContext
 from connector.directory import resolve_participant
+from connector.management._edr_chain import schedule
 from connector.management.consumer import counterparty_catalog
 from connector.management.processes import transfer_module, unavailable
 from connector.management.schemas import ContractRequest
@@ -26,6 +27,7 @@ from connector.work import signals
 PULL = "HttpData-PULL"
 READY = ("STARTED", "COMPLETED")
 DEFAULT_TIMEOUT_S = 30.0
+EDR_FAST_PATH_S = 10.0  # below the work lease, after which the durable chain item takes over
 
 
 async def _wait_transfer(context: NodeContext, transfer_id: str, timeout_s: float) -> Any:
@@ -64,15 +66,17 @@ async def pull_transfer(
 
 
 async def negotiate_edr(
-    context: NodeContext, request: ContractRequest, timeout_s: float = DEFAULT_TIMEOUT_S
+    context: NodeContext, request: ContractRequest, timeout_s: float = EDR_FAST_PATH_S
 ) -> Ok[dict[str, Any]] | Failure:
-    """`POST /v3/edrs`: answers the negotiation id (IdResponse) once the chain has run; a
-    failed negotiation or transfer shows in the negotiation's / transfer's state, as in EDC."""
+    """`POST /v3/edrs`: answers the negotiation id (IdResponse) once the chain has run (or
+    `timeout_s` passed: then the scheduled work item finishes the chain later); a failed
+    negotiation or transfer shows in the negotiation's / transfer's state, as in EDC."""
     call = request.counterparty
     started = await request_contract(context, call.address, call.counterparty_id, request.offer)
     if isinstance(started, Failure):
         return started
     negotiation = started.value
+    await schedule(context, negotiation.id, call.address, call.counterparty_id)
     finished = await wait_for_negotiation(context, negotiation.id, timeout_s=timeout_s)
     if isinstance(finished, Ok) and finished.value.agreement_id:
         await pull_transfer(context, call.address, call.counterparty_id,

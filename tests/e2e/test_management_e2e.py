@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.nodes import RunningNode, authority, nodes  # noqa: F401
+from tests.support.nodes import RunningNode, authority, nodes, start_node  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -160,3 +160,35 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         assert refused.json()[0]["message"].startswith(f"asset '{ASSET}' is referenced by")
         provided = client.post("/api/management/v3/contractagreements/request", json={})
         assert [a["@id"] for a in provided.json()] == [agreement_id]
+
+
+def test_edr_chain_completes_when_provider_comes_back(nodes) -> None:  # noqa: F811
+    """`POST /v3/edrs` while the provider is down answers after its fast path; once the
+    provider is back the negotiation finishes and the durable chain starts the transfer."""
+    provider, consumer = nodes("mill"), nodes("bolts")
+    provide(provider, consumer.did)
+    with consumer.management() as client:
+        dataset = client.post("/api/management/v3/catalog/request",
+                              json=catalog_request(provider)).json()["dataset"][0]
+        request = {"@context": {"@vocab": EDC}, "@type": "ContractRequest",
+                   "counterPartyAddress": provider.url + "/api/dsp",
+                   "protocol": "dataspace-protocol-http:2025-1",
+                   "policy": {**dataset["hasPolicy"][0], "assigner": {"@id": provider.did},
+                              "target": {"@id": ASSET}}}
+        provider.stop()
+        started = client.post("/api/management/v3/edrs", json=request)
+        assert started.status_code == 200, started.text
+        negotiation_id = started.json()["@id"]
+        restarted = start_node(provider.node_dir)
+        try:
+            query = {"filterExpression": [{"operandLeft": "contractNegotiationId",
+                                           "operator": "=", "operandRight": negotiation_id}]}
+            deadline = time.monotonic() + 90
+            entries: list = []
+            while time.monotonic() < deadline and not entries:
+                entries = client.post("/api/management/v3/edrs/request", json=query).json()
+                time.sleep(0.2)
+        finally:
+            restarted.stop()
+    assert len(entries) == 1, consumer.log_tail()
+    assert entries[0]["providerId"] == provider.did
