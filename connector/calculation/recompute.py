@@ -10,6 +10,7 @@ signed, and the consumers holding an agreement for it are notified.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -50,10 +51,27 @@ class ProductComputation:
     problems: tuple[str, ...] = field(default=())
 
 
+LOCK_KEY = "calculation.recompute_lock"
+
+
+def _lock(context: NodeContext) -> asyncio.Lock:
+    """One recomputation at a time per node: a notification-driven refresh and an operator's
+    resolve must not publish the same version twice."""
+    lock: asyncio.Lock = context.services.setdefault(LOCK_KEY, asyncio.Lock())
+    return lock
+
+
 async def recompute_installation(
     context: NodeContext, installation_id: str, only: Sequence[str] | None = None
 ) -> Ok[tuple[ProductComputation, ...]] | Failure:
     """Recompute (and publish when changed) every product linked to the installation."""
+    async with _lock(context):
+        return await _recompute_installation(context, installation_id, only)
+
+
+async def _recompute_installation(
+    context: NodeContext, installation_id: str, only: Sequence[str] | None
+) -> Ok[tuple[ProductComputation, ...]] | Failure:
     async with context.database.session() as session:
         row = await session.get(InstallationFileRow, installation_id)
         received = (await session.exec(select(ReceivedFootprintRow))).all()

@@ -38,6 +38,7 @@ log = logging.getLogger("carbonspace.upstream")
 FetchLine = Callable[[UpstreamLine], Awaitable[Fetched | FetchProblem]]
 DEFAULT_CONCURRENCY = 8
 LINE_TIMEOUT_S = 30.0
+LOCKS_KEY = "upstream.line_locks"
 
 
 async def resolve_lines(
@@ -52,13 +53,20 @@ async def resolve_lines(
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(line: UpstreamLine) -> LineOutcome:
-        async with gate:
+        async with gate, _line_lock(context, line):
             outcome = await _resolve_one(context, product_id, line, fetch)
         if on_done is not None:
             on_done(outcome)
         return outcome
 
     return tuple(await asyncio.gather(*(one(line) for line in lines)))
+
+
+def _line_lock(context: NodeContext, line: UpstreamLine) -> asyncio.Lock:
+    """One fetch of a supplier product at a time in this node (two products, or a refresh and
+    an operator's resolve, may need the same line at once)."""
+    locks: dict[tuple[str, str], asyncio.Lock] = context.services.setdefault(LOCKS_KEY, {})
+    return locks.setdefault((line.supplier_did, line.supplier_product_id), asyncio.Lock())
 
 
 async def _resolve_one(
