@@ -13,13 +13,15 @@ node's work loop: durable, retried with backoff, idempotent by version.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import select
 
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, not_found
 from connector.upstream._exchange import consumers_of_asset
 from connector.upstream.models import ReceivedFootprintRow
-from connector.work import dispatch, enqueue
+from connector.work import WorkItem, dispatch, enqueue
 
 NOTIFICATION_PATH = "/api/notifications/footprint-updated"
 NOTIFY_KIND = "upstream.notify"
@@ -71,8 +73,32 @@ async def accept_notification(
         row.stale = True
         row.stale_reason = f"supplier published version {version} (we hold {row.version})"
         session.add(row)
-        item = enqueue(context, session, REFRESH_KIND, f"{publisher}|{product_id}", "refresh",
-                       {"supplier": publisher, "productId": product_id, "assetId": asset_id})
+        items = await _refresh_items(context, session, [(publisher, product_id)])
         await session.commit()
-    dispatch(context, [item])
+    dispatch(context, items)
     return Ok("accepted")
+
+
+async def schedule_refresh(context: NodeContext, lines: list[tuple[str, str]]) -> None:
+    """Retry (through the work loop, with backoff) the products using these supplier
+    products until the suppliers answer again; at most one pending refresh per line."""
+    if not lines:
+        return
+    async with context.database.session() as session:
+        items = await _refresh_items(context, session, lines)
+        await session.commit()
+    dispatch(context, items)
+
+
+async def _refresh_items(
+    context: NodeContext, session: Any, lines: list[tuple[str, str]]
+) -> list[WorkItem]:
+    items = []
+    for supplier, product_id in lines:
+        subject = f"{supplier}|{product_id}"
+        pending = await session.exec(select(WorkItem).where(
+            WorkItem.kind == REFRESH_KIND, WorkItem.subject_id == subject))
+        if pending.first() is None:
+            items.append(enqueue(context, session, REFRESH_KIND, subject, "refresh",
+                                 {"supplier": supplier, "productId": product_id}))
+    return items

@@ -11,7 +11,8 @@ from connector.context import NodeContext
 from connector.outcome import Failure, Ok, not_found
 from connector.upstream._exchange import exchange_fetch
 from connector.upstream._lines import items_of_product, upstream_lines
-from connector.upstream._outcomes import LineOutcome, LineStatus, ResolutionReport
+from connector.upstream._outcomes import FailureCode, LineOutcome, LineStatus, ResolutionReport
+from connector.upstream.propagation import schedule_refresh
 from connector.upstream.resolver import DEFAULT_CONCURRENCY, FetchLine, resolve_lines
 
 
@@ -37,6 +38,11 @@ async def resolve_product(
     outcomes = await resolve_lines(
         context, product_id, lines, fetch or exchange_fetch(context), concurrency, on_line
     )
+    await schedule_refresh(context, [
+        (o.line.supplier_did, o.line.supplier_product_id) for o in outcomes
+        if o.status in (LineStatus.STALE, LineStatus.DEFAULT)
+        and o.reason_code == FailureCode.UNREACHABLE
+    ])
     recomputed = await recompute_installation(context, row.installation_id)
     if isinstance(recomputed, Failure):
         return recomputed
@@ -60,7 +66,8 @@ async def resolve_product(
 async def refresh_dependents(
     context: NodeContext, supplier_did: str, supplier_product_id: str
 ) -> str | None:
-    """Re-resolve our products using that supplier product; a reason to retry, or None."""
+    """Re-resolve our products using that supplier product; a reason to retry (the supplier
+    is still unreachable), or None."""
     pending = []
     for _installation, product_id in await products_using(context, supplier_did,
                                                           supplier_product_id):
@@ -71,6 +78,6 @@ async def refresh_dependents(
             line = outcome.line
             same = (line.supplier_did, line.supplier_product_id) == (supplier_did,
                                                                       supplier_product_id)
-            if same and outcome.status in (LineStatus.STALE, LineStatus.DEFAULT):
+            if same and outcome.reason_code == FailureCode.UNREACHABLE:
                 pending.append(f"{product_id}: {outcome.reason_code} {outcome.reason}")
     return "; ".join(pending) or None

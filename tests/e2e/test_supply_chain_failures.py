@@ -1,7 +1,7 @@
 """Supply-chain failure cases with real `carbonspace serve` nodes (issue 7, "Done when"): a
-supplier down (default used and flagged, replaced when it returns), a policy that denies us
-(flagged, not skipped), a bill-of-materials cycle across companies (detected, no loop), and the
-notification endpoint refusing unauthenticated callers."""
+supplier down (default used and flagged, replaced by itself when it returns), a policy that
+denies us (flagged, not skipped), a bill-of-materials cycle across companies (detected, no
+loop), and the notification endpoint refusing unauthenticated callers."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from tests.e2e._supply_chain import (
     line,
     offer_footprints,
     resolve,
+    uses,
+    wait_until,
 )
 from tests.support import nodes as support
 from tests.support.nodes import start_node
@@ -41,16 +43,23 @@ def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(node_f
     assert [(f["supplierProductId"], f["status"]) for f in down["flagged"]] == [("coil",
                                                                                  "default")]
     assert D(down["result"]["pcf"]["pcfKgCo2e"]) == D("0.35") + D("1.08") * D("2.3")
-    back = start_node(mill.node_dir)
+    back = start_node(mill.node_dir)  # no operator action: the pending refresh retries
     try:
+        coil_version = computed(back, "coil")["version"]
+
+        def refreshed() -> dict | None:
+            bolts = computed(fastener, "bolts")
+            return bolts if uses(bolts, mill.did, coil_version) else None
+
+        replaced = wait_until(refreshed)
         again = resolve(fastener, "bolts")
     finally:
         back.stop()
-    assert line(again, "coil")["status"] == "received"
+    assert line(again, "coil")["status"] == "current"
     assert again["flagged"] == []
     coil_pcf = D("1900") + D("1.5") * D("95")  # the mill itself still uses its ore default
     bolts_pcf = D("0.35") + D("1.08") * coil_pcf / 1000
-    assert D(again["result"]["pcf"]["pcfKgCo2e"]) == bolts_pcf
+    assert D(replaced["result"]["pcf"]["pcfKgCo2e"]) == bolts_pcf
     stale = resolve(fastener, "bolts")  # the mill is down again: keep its value, flagged
     assert (line(stale, "coil")["status"], line(stale, "coil")["reasonCode"]) == (
         "stale", "unreachable")
