@@ -2,7 +2,9 @@
 
 - `carbonspace fetch NODE_DIR --from DID --asset ID`: catalog -> negotiate -> transfer -> data
   (reusing a valid agreement and EDR), printed to stdout or written to `--output`;
-- `carbonspace catalog NODE_DIR --from DID`: the counterparty's DSP catalog as JSON.
+- `carbonspace catalog NODE_DIR --from DID --address URL`: the counterparty's DSP catalog;
+- `carbonspace offer NODE_DIR [--template T] [--access-template T] [--asset ID]`: offer assets
+  under policy templates (policy definitions + a contract definition).
 
 The node must be serving (`carbonspace serve NODE_DIR`): the DSP exchange runs in it. Errors:
 one line naming the option, exit code 2 (bad input) or 1 (the exchange failed)."""
@@ -39,7 +41,8 @@ def management_url(settings: Settings) -> str:
     return f"http://{host}:{port}/api/management"
 
 
-def _call(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) -> Any:
+def _request(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float
+             ) -> httpx.Response:
     try:
         settings = load_settings(node_dir)
     except SettingsError as exc:
@@ -47,16 +50,24 @@ def _call(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) -> 
     url = management_url(settings) + path
     headers = {"X-Api-Key": settings.management.api_key}
     try:
-        response = httpx.post(url, json=body, headers=headers, timeout=timeout_s)
+        return httpx.post(url, json=body, headers=headers, timeout=timeout_s)
     except httpx.HTTPError as exc:
         raise _fail(f"node at {url} is not reachable ({type(exc).__name__}); "
                     f"start it with `carbonspace serve {node_dir}`", 1) from None
+
+
+def _refused(response: httpx.Response) -> typer.Exit:
+    try:
+        messages = "; ".join(e["message"] for e in response.json())
+    except (ValueError, KeyError, TypeError):
+        messages = response.text[:300]
+    return _fail(f"{response.status_code}: {messages}", 1)
+
+
+def _call(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) -> Any:
+    response = _request(node_dir, path, body, timeout_s)
     if response.status_code != 200:
-        try:
-            messages = "; ".join(e["message"] for e in response.json())
-        except (ValueError, KeyError, TypeError):
-            messages = response.text[:300]
-        raise _fail(f"{response.status_code}: {messages}", 1)
+        raise _refused(response)
     return response.json()
 
 
@@ -107,7 +118,45 @@ def catalog(
                                 indent=2) + "\n")
 
 
+def _post_definition(node_dir: Path, path: str, body: dict[str, Any]) -> str:
+    """Create a definition; an existing one with that id is kept (409 is fine)."""
+    response = _request(node_dir, path, body, 30.0)
+    if response.status_code == 409:
+        return str(body["@id"])
+    if response.status_code != 200:
+        raise _refused(response)
+    return str(response.json()["@id"])
+
+
+def offer(
+    node_dir: NodeDir,
+    template: Annotated[str, typer.Option(
+        "--template", help="Policy template of the usage (contract) policy")] = "members-only",
+    access: Annotated[str, typer.Option(
+        "--access-template", help="Policy template deciding who sees the offer")] = "members-only",
+    asset: Annotated[str | None, typer.Option(
+        "--asset", help="Offer this asset only (default: every asset)")] = None,
+) -> None:
+    """Offer assets under policy templates: creates the access and usage policy definitions and
+    a contract definition (see `GET /api/management/v3/policytemplates`)."""
+    ids = {}
+    for role, name in (("access", access), ("usage", template)):
+        body = _call(node_dir, f"/v3/policytemplates/{name}", {}, 30.0)
+        body["@id"] = f"{role}-{name}"
+        ids[role] = _post_definition(node_dir, "/v3/policydefinitions", body)
+    edc_id = "https://w3id.org/edc/v0.0.1/ns/id"
+    selector = [] if asset is None else [
+        {"operandLeft": edc_id, "operator": "=", "operandRight": asset}]
+    definition = {"@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
+                  "@id": f"offer-{asset or 'all'}-{template}", "accessPolicyId": ids["access"],
+                  "contractPolicyId": ids["usage"], "assetsSelector": selector}
+    created = _post_definition(node_dir, "/v3/contractdefinitions", definition)
+    err.print(f"contract definition {created}: access {ids['access']}, usage {ids['usage']}",
+              highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `fetch` and `catalog` to the root CLI."""
+    """Add `fetch`, `catalog` and `offer` to the root CLI."""
     app.command(name="fetch")(fetch)
     app.command(name="catalog")(catalog)
+    app.command(name="offer")(offer)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from connector.settings import load_settings
 from tests.e2e._footprints import publish_sample_footprint
 from tests.support.nodes import (
     RunningNode,
     authority,  # noqa: F401
     carbonspace_command,
     create_node,
+    nodes,  # noqa: F401
     start_node,
 )
 
@@ -72,3 +74,26 @@ def test_fetch_gets_submodel_then_reuses_agreement_when_run_twice(
     assert "(reused)" in second.stderr
     assert unknown.returncode == 1
     assert "offers no dataset 'no-such-asset'" in unknown.stderr
+
+
+def test_offer_cli_shares_footprint_with_framework_members_only(nodes) -> None:  # noqa: F811
+    """`carbonspace offer --template members-with-pcf-framework`: a member holding the PCF
+    framework credential fetches the footprint; a node without credentials sees no dataset."""
+    provider = nodes("mill")
+    asset_id = publish_sample_footprint(load_settings(provider.node_dir))
+    offered = subprocess.run(
+        carbonspace_command("offer", str(provider.node_dir), "--template",
+                            "members-with-pcf-framework", "--asset", asset_id),
+        capture_output=True, text=True, timeout=60)
+    assert offered.returncode == 0, offered.stderr
+    entry = [{"did": provider.did, "dsp_url": provider.url + "/api/dsp"}]
+    member = nodes("bolts", extra={"directory": {"file": "participants.json"}})
+    outsider = nodes("outsider", credentials=(), extra={"directory": {"file": "participants.json"}})
+    for node in (member, outsider):
+        (node.node_dir / "participants.json").write_text(json.dumps(entry))
+    fetched = fetch(member, provider.did, asset_id)
+    refused = fetch(outsider, provider.did, asset_id)
+    assert fetched.returncode == 0, fetched.stderr + member.log_tail()
+    assert json.loads(fetched.stdout)["modelType"] == "Submodel"
+    assert refused.returncode == 1
+    assert f"offers no dataset '{asset_id}'" in refused.stderr
