@@ -198,6 +198,21 @@ async def _measure(provider: RunningNode, consumer: RunningNode) -> dict[str, fl
     }
 
 
+def _database(name: str) -> str:
+    """SQLite by default; `BENCH_POSTGRES_URL=postgresql+psycopg://.../db` puts each node in a
+    fresh database on that server (`<db>_bench_<node>`)."""
+    admin = os.environ.get("BENCH_POSTGRES_URL")
+    if not admin:
+        return ""
+    import psycopg
+
+    database = f"cs_bench_{name}_{os.getpid()}"
+    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return admin.rsplit("/", 1)[0] + "/" + database
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as scratch:
         base = Path(scratch)
@@ -205,7 +220,7 @@ def main() -> None:
         running: list[RunningNode] = []
         try:
             for name in ("provider", "consumer"):
-                settings = create_node(base, name, [authority.did])
+                settings = create_node(base, name, [authority.did], _database(name))
                 running.append(start_node(settings.node_dir))
             provider, consumer = running
             _provide(provider, WARMUP + EXCHANGES)
@@ -216,7 +231,9 @@ def main() -> None:
             authority.stop()
     print(
         f"# {EXCHANGES} exchanges (catalog + negotiation + transfer + first fetch), "
-        f"{CONCURRENT} concurrent negotiations, SQLite, two nodes on loopback; "
+        f"{CONCURRENT} concurrent negotiations, "
+        f"{'PostgreSQL' if os.environ.get('BENCH_POSTGRES_URL') else 'SQLite'}, "
+        "two nodes on loopback; "
         f"bare HTTP round trip {results['http_roundtrip_ms']:.2f} ms"
     )
     for name in (
