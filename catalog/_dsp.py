@@ -57,8 +57,11 @@ def _properties(properties: dict[str, Json] | Any) -> dict[str, Json]:
 
 
 def _context(datasets: tuple[Dataset, ...]) -> list[str]:
+    """The Catena-X context goes first: it maps the `odrl` prefix, which the protected DSP
+    2025-1 context defines too, so the reverse order fails in a JSON-LD 1.1 processor with
+    "protected term redefinition" (see `policies.dsp_context_for`)."""
     catenax = any(uses_catenax_terms(o.policy) for d in datasets for o in d.offers)
-    return [DSP_CONTEXT, CATENAX_POLICY_CONTEXT] if catenax else [DSP_CONTEXT]
+    return [CATENAX_POLICY_CONTEXT, DSP_CONTEXT] if catenax else [DSP_CONTEXT]
 
 
 def dataset_to_dsp(dataset: Dataset, *, root: bool = False) -> dict[str, Json]:

@@ -31,6 +31,7 @@ _LOCAL_FILES: dict[str, str] = {
     DSP_CONTEXT: "dspace-2025-1.jsonld",
     ODRL_PROFILE_CONTEXT: "odrl-profile-2025-1.jsonld",
     EDC_DSPACE_CONTEXT: "dspace-edc-context-v1.jsonld",
+    CATENAX_POLICY_CONTEXT: "catenax-policy-2025-09.jsonld",
 }
 # Contexts whose terms never change the meaning of a compact 2025-1 message.
 _FAST_CONTEXTS = frozenset({DSP_CONTEXT, EDC_DSPACE_CONTEXT, CATENAX_POLICY_CONTEXT})

@@ -49,8 +49,19 @@ def test_catalog_lists_dataset_with_offer_when_definition_selects_asset() -> Non
     assert offer["permission"][0]["action"] == "use"
     assert body["service"] == [{"@id": SERVICE.id, "@type": "DataService",
                                 "endpointURL": "https://mill.example/api/dsp"}]
-    assert body["@context"] == ["https://w3id.org/dspace/2025/1/context.jsonld",
-                                "https://w3id.org/catenax/2025/9/policy/context.jsonld"]
+    assert body["@context"] == ["https://w3id.org/catenax/2025/9/policy/context.jsonld",
+                                "https://w3id.org/dspace/2025/1/context.jsonld"]
+
+
+def test_catalog_with_catenax_terms_expands_when_read_by_jsonld_processor() -> None:
+    from pyld import jsonld
+
+    from connector.dsp import local_loader
+
+    body = catalog_to_dsp(build([pcf_asset()], [definition(contract=usage_policy())]))
+    assert "https://w3id.org/catenax/2025/9/policy/context.jsonld" in body["@context"]
+    expanded = jsonld.expand(body, {"documentLoader": local_loader, "base": None})
+    assert expanded[0]["@type"] == ["http://www.w3.org/ns/dcat#Catalog"]
 
 
 def test_catalog_omits_dataset_when_access_policy_denies_participant() -> None:
