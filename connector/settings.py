@@ -200,14 +200,30 @@ def _parse_env_value(value: str) -> Any:
 
 
 def render_config(values: Mapping[str, Mapping[str, Any]]) -> str:
-    """Render a settings mapping as TOML (flat sections, scalars and arrays of strings)."""
+    """Render a settings mapping as TOML: sections of scalars and arrays, and arrays of tables
+    (e.g. `[[directory.participants]]`) for lists of mappings."""
     lines: list[str] = []
     for section, entries in values.items():
         lines.append(f"[{section}]")
+        tables = {k: v for k, v in entries.items() if _is_table_list(v)}
         for key, value in entries.items():
-            lines.append(f"{key} = {_toml_value(value)}")
+            if key not in tables:
+                lines.append(f"{key} = {_toml_value(value)}")
         lines.append("")
+        for key, rows in tables.items():
+            for row in rows:
+                lines.append(f"[[{section}.{key}]]")
+                lines.extend(f"{k} = {_toml_value(v)}" for k, v in row.items())
+                lines.append("")
     return "\n".join(lines)
+
+
+def _is_table_list(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and bool(value)
+        and all(isinstance(item, Mapping) for item in value)
+    )
 
 
 def _toml_value(value: Any) -> str:

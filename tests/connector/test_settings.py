@@ -70,3 +70,16 @@ def test_error_names_key_when_database_scheme_unknown(tmp_path: Path) -> None:
     node_dir = write_config(tmp_path, VALID)
     with pytest.raises(SettingsError, match=r"^database\.url: must be"):
         load_settings(node_dir, environ={"CARBONSPACE_DATABASE_URL": "mysql://x"})
+
+
+def test_directory_participants_round_trip_when_rendered_as_tables(tmp_path: Path) -> None:
+    participants = [
+        {"did": "did:web:mill.example", "dsp_url": "https://mill.example/api/dsp", "name": "Mill"},
+        {"did": "did:web:bolts.example", "dsp_url": "https://bolts.example/api/dsp"},
+    ]
+    values = {**VALID, "directory": {"file": "", "participants": participants}}
+    settings = load_settings(write_config(tmp_path, values), environ={})
+    assert [(p.did, p.dsp_url, p.name) for p in settings.directory.participants] == [
+        ("did:web:mill.example", "https://mill.example/api/dsp", "Mill"),
+        ("did:web:bolts.example", "https://bolts.example/api/dsp", ""),
+    ]
