@@ -17,8 +17,7 @@ from connector.calculation.installation import parse_document
 from connector.calculation.models import InstallationFileRow
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request
-from connector.products.models import PublishedSubmodelRow
-from connector.products.service import publish_footprint
+from connector.products import publish_footprint, replace_submodel_json
 from connector.upstream import Provenance, sign_submodel
 from connector.upstream.propagation import notify_consumers
 
@@ -89,12 +88,11 @@ async def publish_product(
     publication = published.value
     signed = sign_submodel(context.service("identity"), json.loads(publication.submodel_json),
                            provenance)
-    async with context.database.session() as session:
-        stored = await session.get(PublishedSubmodelRow, publication.submodel_id)
-        if stored is not None and stored.version == publication.version:
-            stored.json_text = json.dumps(signed, ensure_ascii=False)
-            session.add(stored)
-            await session.commit()
+    replaced = await replace_submodel_json(context, publication.submodel_id,
+                                           publication.version,
+                                           json.dumps(signed, ensure_ascii=False))
+    if isinstance(replaced, Failure):
+        return replaced
     await notify_consumers(context, publication.asset_id, product_id, str(publication.version))
     return Ok((publication.submodel_id, publication.version))
 

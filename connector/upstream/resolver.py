@@ -157,7 +157,8 @@ async def _store(
         row = await _row(session, line)
         if row is not None and row.version == version and row.submodel_hash == \
                 verified.submodel_hash:
-            row.stale, row.stale_reason, row.agreement_id = False, "", fetched.agreement_id
+            row.stale, row.stale_reason = _staleness(row.announced_version, version)
+            row.agreement_id = fetched.agreement_id
             session.add(row)
             await session.commit()
             return LineStatus.CURRENT
@@ -172,10 +173,18 @@ async def _store(
         row.submodel_hash, row.signature = verified.submodel_hash, verified.signature
         row.submodel, row.value = verified.submodel, value
         row.lineage = sorted(verified.provenance.lineage)
-        row.stale, row.stale_reason, row.received_at = False, "", now
+        row.stale, row.stale_reason = _staleness(row.announced_version, version)
+        row.received_at = now
         session.add(row)
         await session.commit()
     return LineStatus.RECEIVED
+
+
+def _staleness(announced: str, version: str) -> tuple[bool, str]:
+    """Still stale when the supplier announced a newer version than the one it served."""
+    if announced and announced.isdigit() and version.isdigit() and int(announced) > int(version):
+        return True, f"supplier announced version {announced}, served {version}"
+    return False, ""
 
 
 async def _row(session: Any, line: UpstreamLine) -> ReceivedFootprintRow | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlmodel import select
+
 from connector.calculation.installation import installation_of_product, parse_document
 from connector.calculation.recompute import products_using, recompute_installation
 from connector.context import NodeContext
@@ -12,7 +14,8 @@ from connector.outcome import Failure, Ok, not_found
 from connector.upstream._exchange import exchange_fetch
 from connector.upstream._lines import items_of_product, upstream_lines
 from connector.upstream._outcomes import FailureCode, LineOutcome, LineStatus, ResolutionReport
-from connector.upstream.propagation import schedule_refresh
+from connector.upstream.models import ReceivedFootprintRow
+from connector.upstream.propagation import newer, schedule_refresh
 from connector.upstream.resolver import DEFAULT_CONCURRENCY, FetchLine, resolve_lines
 
 
@@ -80,4 +83,22 @@ async def refresh_dependents(
                                                                       supplier_product_id)
             if same and outcome.reason_code == FailureCode.UNREACHABLE:
                 pending.append(f"{product_id}: {outcome.reason_code} {outcome.reason}")
+    lagging = await _behind_announcement(context, supplier_did, supplier_product_id)
+    if lagging is not None:
+        pending.append(lagging)
     return "; ".join(pending) or None
+
+
+async def _behind_announcement(
+    context: NodeContext, supplier_did: str, supplier_product_id: str
+) -> str | None:
+    """Why the held value is still older than the version the supplier announced, if it is
+    (a cache or a replica may serve the previous version for a moment: try again)."""
+    async with context.database.session() as session:
+        row = (await session.exec(select(ReceivedFootprintRow).where(
+            ReceivedFootprintRow.supplier_did == supplier_did,
+            ReceivedFootprintRow.supplier_product_id == supplier_product_id))).first()
+    if row is None or not row.announced_version or not newer(row.announced_version,
+                                                             row.version):
+        return None
+    return f"announced version {row.announced_version} not served yet (we hold {row.version})"

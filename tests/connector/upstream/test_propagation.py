@@ -79,3 +79,13 @@ async def test_accept_notification_when_not_our_supplier_is_not_found(
     assert isinstance(outcome, Failure)
     assert (outcome.status, outcome.detail) == (
         404, f"no footprint of product coil received from {MILL}")
+
+
+async def test_receive_when_supplier_still_serves_older_than_announced_stays_stale(
+    context: NodeContext, ring: KeyRing
+) -> None:
+    await _receive(context, ring, 3)
+    await accept_notification(context, MILL, "coil", "asset-coil", "4")
+    await _receive(context, ring, 3)
+    row, _ = await _state(context)
+    assert (row.stale, row.stale_reason) == (True, "supplier announced version 4, served 3")
