@@ -16,9 +16,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from connector.negotiation import _policy, _store
 from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
+from connector.negotiation.processors import agreement_for, agreement_row
 from connector.negotiation.schemas import contract_negotiation
 from connector.negotiation.service import KIND
-from connector.negotiation.states import NegotiationMessage, NegotiationState, Role, received_move
+from connector.negotiation.states import (
+    NegotiationMessage,
+    NegotiationState,
+    Role,
+    received_move,
+    sent_move,
+)
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.work import WorkItem, enqueue
 
@@ -35,6 +42,13 @@ _DUPLICATE_STATES: dict[NegotiationMessage, frozenset[NegotiationState]] = {
     _M.FINALIZED_EVENT: frozenset({_S.FINALIZED}),
     _M.ACCEPTED_EVENT: frozenset({_S.ACCEPTED}),
     _M.OFFER: frozenset({_S.OFFERED}),
+}
+
+
+# The message this node sends next, recorded with the one that triggers it.
+_FOLLOW_UP: dict[NegotiationMessage, NegotiationMessage] = {
+    _M.AGREEMENT: _M.VERIFICATION,
+    _M.VERIFICATION: _M.FINALIZED_EVENT,
 }
 
 
@@ -144,6 +158,12 @@ async def _create_provider_row(
     async with context.database.session() as session:
         session.add(row)
         if decision.allowed:
+            # Our next move is decided now: record it with the request (one commit); the
+            # work loop sends the agreement right after. The ACK still reads REQUESTED.
+            agreement = agreement_for(context, row)
+            session.add(agreement_row(context, row, agreement))
+            row.agreement_id = agreement["@id"]
+            row.state = _S.AGREED
             item = enqueue(context, session, KIND, pid, "agree")
         else:
             reason = "; ".join(decision.reasons) or "policy denied"
@@ -156,7 +176,7 @@ async def _create_provider_row(
             if existing is None:
                 raise
             return Ok(Reply(201, ack(existing)))
-    return Ok(Reply(201, ack(row)))
+    return Ok(Reply(201, contract_negotiation(pid, row.consumer_pid, _S.REQUESTED)))
 
 
 async def on_initial_offer(
@@ -223,6 +243,9 @@ async def on_message(
         applied = await _apply(context, session, row, kind, message)
         if isinstance(applied, Failure):
             return applied
+        follow = _FOLLOW_UP.get(kind)
+        if follow is not None:  # our answer is decided: record it in the same commit
+            new_state = sent_move(Role(row.role), new_state, follow) or new_state
         row.state = new_state
         row.updated_at = context.clock.now()
         session.add(row)

@@ -120,8 +120,8 @@ async def _agree(context: NodeContext, item: WorkItem) -> Step:
         if row is None or row.state not in (_S.REQUESTED, _S.ACCEPTED, _S.AGREED):
             row = None
         elif row.state != _S.AGREED:
-            agreement = _agreement_for(context, row)
-            session.add(_agreement_row(context, row, agreement))
+            agreement = agreement_for(context, row)
+            session.add(agreement_row(context, row, agreement))
             row.agreement_id = agreement["@id"]
             row.state = _S.AGREED
             row.updated_at = context.clock.now()
@@ -139,7 +139,7 @@ async def _agree(context: NodeContext, item: WorkItem) -> Step:
     )
 
 
-def _agreement_for(context: NodeContext, row: NegotiationRow) -> dict[str, Any]:
+def agreement_for(context: NodeContext, row: NegotiationRow) -> dict[str, Any]:
     policy = {k: v for k, v in row.offer.items() if k not in ("@id", "@type", "target")}
     return {
         "@id": _store.new_pid(),
@@ -152,7 +152,7 @@ def _agreement_for(context: NodeContext, row: NegotiationRow) -> dict[str, Any]:
     }
 
 
-def _agreement_row(
+def agreement_row(
     context: NodeContext, row: NegotiationRow, agreement: dict[str, Any]
 ) -> AgreementRow:
     return AgreementRow(

@@ -151,6 +151,7 @@ async def _create(
     async with context.database.session() as session:
         session.add(row)
         if problem is None:
+            row.state = _S.STARTED  # decided now, recorded with the request; ACK: REQUESTED
             item = enqueue(context, session, KIND, pid, "start")
         else:
             item = enqueue(context, session, KIND, pid, "terminate", {"reason": problem})
@@ -162,7 +163,7 @@ async def _create(
             if existing is None:
                 raise
             return Ok(Reply(201, ack(existing)))
-    return Ok(Reply(201, ack(row)))
+    return Ok(Reply(201, transfer_process(pid, row.consumer_pid, _S.REQUESTED)))
 
 
 def _check_pids(row: TransferRow, message: dict[str, Any]) -> Failure | None:
