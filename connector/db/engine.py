@@ -59,7 +59,9 @@ def async_url(url: str) -> str:
 def create_database(url: str) -> Database:
     """Create the engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
     url = async_url(url)
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # A ping guards against dropped server connections; a SQLite file has none, and each
+    # ping costs aiosqlite thread round trips on every checkout.
+    options: dict[str, Any] = {"pool_pre_ping": not url.startswith("sqlite")}
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 30}
     else:
