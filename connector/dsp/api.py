@@ -52,7 +52,10 @@ async def catalog_request(
     request: Request, context: NodeContext = Depends(get_context)
 ) -> Response:
     async def call(participant: Any, message: dict[str, Any]) -> Ok[Any] | Failure:
-        return await (await _contracts()).provider_catalog(context, participant, message)
+        outcome: Ok[Any] | Failure = await (await _contracts()).provider_catalog(
+            context, participant, message
+        )
+        return outcome
 
     return await handle_post(context, request, ("CatalogRequestMessage",), call)
 
@@ -62,7 +65,10 @@ async def catalog_dataset(
     dataset_id: str, request: Request, context: NodeContext = Depends(get_context)
 ) -> Response:
     async def call(participant: Any) -> Ok[Any] | Failure:
-        return await (await _contracts()).provider_dataset(context, participant, dataset_id)
+        outcome: Ok[Any] | Failure = await (await _contracts()).provider_dataset(
+            context, participant, dataset_id
+        )
+        return outcome
 
     return await handle_get(context, request, call)
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.negotiation import _policy, _store
@@ -79,9 +79,9 @@ async def _existing(
     session: AsyncSession, role: Role, participant: Any, consumer_pid: str
 ) -> NegotiationRow | None:
     statement = select(NegotiationRow).where(
-        NegotiationRow.role == role,  # type: ignore[arg-type]
-        NegotiationRow.counterparty_id == participant.did,  # type: ignore[arg-type]
-        NegotiationRow.consumer_pid == consumer_pid,  # type: ignore[arg-type]
+        col(NegotiationRow.role) == role,
+        col(NegotiationRow.counterparty_id) == participant.did,
+        col(NegotiationRow.consumer_pid) == consumer_pid,
     )
     row: NegotiationRow | None = (await session.exec(statement)).one_or_none()
     return row

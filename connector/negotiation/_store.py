@@ -65,10 +65,11 @@ async def commit_and_dispatch(
 ) -> None:
     """Commit, then hand the new work to the loop and wake whoever waits on `changed` rows
     (with the row's new state as the hint, when the row is in this session)."""
-    states = {}
+    states: dict[str, str] = {}
     for row in session.identity_map.values():
-        if hasattr(row, "state") and getattr(row, "id", None) in changed:
-            states[row.id] = str(row.state)
+        row_id = getattr(row, "id", None)
+        if isinstance(row_id, str) and row_id in changed and hasattr(row, "state"):
+            states[row_id] = str(row.state)
     await session.commit()
     dispatch(context, items)
     for key in changed:

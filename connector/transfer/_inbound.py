@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.negotiation import (
@@ -65,9 +65,9 @@ async def _existing(
     session: AsyncSession, participant: Any, consumer_pid: str
 ) -> TransferRow | None:
     statement = select(TransferRow).where(
-        TransferRow.role == Role.PROVIDER,  # type: ignore[arg-type]
-        TransferRow.counterparty_id == participant.did,  # type: ignore[arg-type]
-        TransferRow.consumer_pid == consumer_pid,  # type: ignore[arg-type]
+        col(TransferRow.role) == Role.PROVIDER,
+        col(TransferRow.counterparty_id) == participant.did,
+        col(TransferRow.consumer_pid) == consumer_pid,
     )
     row: TransferRow | None = (await session.exec(statement)).one_or_none()
     return row

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.work.models import WorkItem
@@ -51,10 +51,10 @@ async def finish(session: AsyncSession, item: WorkItem) -> None:
     """Delete a done item, only while we still hold its lease."""
     result = await session.exec(
         delete(WorkItem).where(
-            and_(WorkItem.id == item.id, WorkItem.lease_owner == item.lease_owner)  # type: ignore[arg-type]
+            and_(col(WorkItem.id) == item.id, col(WorkItem.lease_owner) == item.lease_owner)
         )
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise LeaseLostError(f"work item {item.id} is no longer leased by {item.lease_owner}")
 
 
@@ -69,11 +69,9 @@ async def claim_due(
 ) -> list[str]:
     """Lease up to `limit` due items whose lease is free or expired (conditional update;
     candidates picked `FOR UPDATE SKIP LOCKED` on PostgreSQL)."""
-    due = and_(
-        WorkItem.next_attempt_at <= now,  # type: ignore[arg-type]
-        or_(WorkItem.lease_expires_at.is_(None), WorkItem.lease_expires_at < now),  # type: ignore[union-attr]
-    )
-    candidates = select(WorkItem.id).where(due).order_by(WorkItem.next_attempt_at).limit(limit)  # type: ignore[arg-type]
+    expires = col(WorkItem.lease_expires_at)
+    due = and_(col(WorkItem.next_attempt_at) <= now, or_(expires.is_(None), expires < now))
+    candidates = select(WorkItem.id).where(due).order_by(col(WorkItem.next_attempt_at)).limit(limit)
     if skip_locked:
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(await session.exec(candidates))
@@ -81,11 +79,11 @@ async def claim_due(
         return []
     result = await session.exec(
         update(WorkItem)
-        .where(and_(WorkItem.id.in_(ids), due))  # type: ignore[attr-defined]
+        .where(and_(col(WorkItem.id).in_(ids), due))
         .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s))
-        .returning(WorkItem.id)
+        .returning(col(WorkItem.id))
     )
-    return list(result.scalars())
+    return [str(claimed) for claimed in result.scalars()]
 
 
 async def reschedule(
@@ -94,7 +92,7 @@ async def reschedule(
     """Release the lease and make the item due again after `delay_s`; count the attempt."""
     result = await session.exec(
         update(WorkItem)
-        .where(and_(WorkItem.id == item.id, WorkItem.lease_owner == item.lease_owner))  # type: ignore[arg-type]
+        .where(and_(col(WorkItem.id) == item.id, col(WorkItem.lease_owner) == item.lease_owner))
         .values(
             lease_owner=None,
             lease_expires_at=None,
@@ -103,7 +101,7 @@ async def reschedule(
             next_attempt_at=now + timedelta(seconds=delay_s),
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 def backoff_s(attempts: int, base_s: float, max_s: float) -> float:

@@ -72,4 +72,5 @@ def signals(context: NodeContext) -> Signals:
     if existing is None:
         existing = Signals()
         context.services[_SERVICE] = existing
-    return existing  # type: ignore[no-any-return]
+    assert isinstance(existing, Signals)
+    return existing
