@@ -127,20 +127,17 @@ def _decide(
     )
 
 
-async def _create_provider_row(
-    context: NodeContext,
-    participant: Any,
-    message: dict[str, Any],
-    resolved: Any,
-    decision: _policy.Verdict,
-) -> Ok[Reply] | Failure:
+def _provider_row(
+    context: NodeContext, participant: Any, message: dict[str, Any], resolved: Any
+) -> NegotiationRow:
+    """A provider negotiation in REQUESTED; its offer is our policy as offered (compact)."""
     from policies import to_dsp
 
     now = context.clock.now()
     pid = _store.new_pid()
     offer = to_dsp(resolved.policy, catenax_terms=False)
     offer.update({"@id": message["offer"]["@id"], "@type": "Offer", "target": resolved.asset_id})
-    row = NegotiationRow(
+    return NegotiationRow(
         id=pid,
         role=Role.PROVIDER,
         state=_S.REQUESTED,
@@ -155,6 +152,17 @@ async def _create_provider_row(
         created_at=now,
         updated_at=now,
     )
+
+
+async def _create_provider_row(
+    context: NodeContext,
+    participant: Any,
+    message: dict[str, Any],
+    resolved: Any,
+    decision: _policy.Verdict,
+) -> Ok[Reply] | Failure:
+    row = _provider_row(context, participant, message, resolved)
+    pid = row.id
     async with context.database.session() as session:
         session.add(row)
         if decision.allowed:

@@ -42,6 +42,7 @@ from connector.products import Publication, publish_footprint
 from connector.settings import Settings
 from policies import policy_template, to_edc_policy_definition
 
+ALL = False
 EDC_CONTEXT = {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"}
 BOTH = (MEMBERSHIP_CREDENTIAL, PCF_FRAMEWORK_CREDENTIAL)
 
@@ -85,7 +86,7 @@ class Recorder(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.router.handle_async_request(request)
-        if "/api/dsp" in request.url.path:
+        if "/api/dsp" in request.url.path or ALL:
             content = await response.aread()
             self.sent.append(
                 Sent(
@@ -158,7 +159,11 @@ class Space:
                 await loop.stop()
 
     async def node(
-        self, name: str, database_url: str = "", credentials: tuple[str, ...] = BOTH
+        self,
+        name: str,
+        database_url: str = "",
+        credentials: tuple[str, ...] = BOTH,
+        extra: dict[str, dict[str, Any]] | None = None,
     ) -> Peer:
         host = f"{name}.test"
         settings = init_node(
@@ -167,6 +172,7 @@ class Space:
             url=f"http://{host}",
             authorities=[self.authority_did],
             database_url=database_url,
+            extra=extra,
         )
         for credential_type in credentials:
             vc = issue_credential(self.authority_dir, settings.node.did, credential_type)

@@ -160,3 +160,17 @@ async def test_terminate_is_refused_without_change_when_finalized(space, databas
     assert isinstance(refused, Failure)
     assert refused.detail == f"negotiation {row.id} is FINALIZED: cannot terminate"
     assert await negotiation_state(consumer, row.id) == "FINALIZED"
+
+
+async def test_negotiation_terminates_locally_when_provider_never_answers(space, database_url):
+    provider = await space.node("provider", database_url)
+    work = {"max_attempts": 3, "backoff_base_s": 0.05, "backoff_max_s": 0.1, "sweep_s": 0.1}
+    consumer = await space.node("consumer", extra={"work": work})
+    await space.publish(provider, "asset-1")
+    offer = await catalog_offer(consumer, provider, "asset-1")
+    space.router.down.add(provider.host)
+    started = await request_contract(consumer.context, provider.dsp, provider.did, offer)
+    done = await wait_for_negotiation(consumer.context, started.value.id, ("TERMINATED",), 20)
+    assert isinstance(done, Ok), done
+    assert done.value.error_detail.startswith("gave up after retries: peer unreachable")
+    assert done.value.provider_pid is None
