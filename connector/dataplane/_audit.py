@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from connector.dataplane.models import AuditRow
 from connector.outcome import Failure, Ok, bad_request
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
     from connector.context import NodeContext
+    from connector.db import Database
 
 EXPORT_FIELDS = (
     "id",
@@ -75,10 +76,15 @@ def _record(row: AuditRow) -> dict[str, Any]:
 
 async def export_audit(context: NodeContext, fmt: str = "jsonl") -> Ok[str] | Failure:
     """The whole log, oldest first, as JSON lines or CSV."""
+    return await export_from(context.database, fmt)
+
+
+async def export_from(database: Database, fmt: str = "jsonl") -> Ok[str] | Failure:
+    """`export_audit` on a database handle (the CLI reads a stopped node's database)."""
     if fmt not in ("jsonl", "csv"):
         return bad_request(f"format: {fmt!r} is not jsonl or csv")
-    async with context.database.session() as session:
-        rows = list(await session.exec(select(AuditRow).order_by(AuditRow.id)))  # type: ignore[arg-type]
+    async with database.session() as session:
+        rows = list(await session.exec(select(AuditRow).order_by(col(AuditRow.id))))
     records = [_record(row) for row in rows]
     if fmt == "jsonl":
         return Ok("".join(json.dumps(record) + "\n" for record in records))

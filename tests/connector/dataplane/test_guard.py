@@ -3,6 +3,8 @@ every call in the audit log (issue 6 item 4; DESIGN.md "Rules that make it sover
 
 from __future__ import annotations
 
+import asyncio
+
 from connector.dataplane import b64url, export_audit, list_audit
 from connector.negotiation import revoke_agreement
 from connector.outcome import Ok
@@ -64,3 +66,23 @@ async def test_audit_log_names_who_what_and_agreement_when_data_is_read(space, d
     exported = (await export_audit(provider.context, "csv")).value
     assert exported.splitlines()[0].startswith("id,at,participant_id,agreement_id")
     assert len(exported.splitlines()) == 3
+
+
+async def test_audit_cli_exports_csv_when_asked(space, database_url):
+    from typer.testing import CliRunner
+
+    from connector.cli import app
+
+    provider, consumer, coil, _, _, address = await _started(space, database_url)
+    await _get(consumer, address["endpoint"], address["authorization"])
+    await space.quiesce()
+    node_dir = str(provider.settings.node_dir)
+    result = await asyncio.to_thread(
+        CliRunner().invoke, app, ["audit", node_dir, "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("id,at,participant_id")
+    assert coil.submodel_id in lines[1]
+    wrong = await asyncio.to_thread(CliRunner().invoke, app, ["audit", node_dir, "--format", "x"])
+    assert wrong.exit_code == 2
