@@ -22,6 +22,7 @@ class NodeProxy:
         self.target = f"http://127.0.0.1:{target_port}"
         self.blocked: set[str] = set()
         self.refused: Counter[str] = Counter()
+        self.messages: list[bytes] = []  # DSP request and answer bodies that passed through
         self._client = httpx.Client(timeout=30.0)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connector.dsp import SCHEMA_BY_TYPE, schema_problems
 from connector.identity import init_node
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.e2e._dsp_proxy import NodeProxy
@@ -101,6 +102,22 @@ def space(tmp_path: Path, authority, databases) -> Iterator[Callable[[str], Node
         for node in started:
             node.running.stop()
             node.proxy.close()
+    assert sum(len(node.proxy.messages) for node in started) > 0
+    assert schema_violations(started) == []
+
+
+def schema_violations(nodes: list[Node]) -> list[str]:
+    """Every DSP message the nodes exchanged (through their proxies) that fails its schema."""
+    problems = []
+    for node in nodes:
+        for raw in node.proxy.messages:
+            try:
+                message = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(message, dict) and message.get("@type") in SCHEMA_BY_TYPE:
+                problems += schema_problems(message, message["@type"])
+    return problems
 
 
 def offer_products(provider: Node, *product_ids: str) -> None:
