@@ -54,6 +54,8 @@ class NodeProxy:
                 except httpx.HTTPError:
                     self._answer(502, b'{"error": "node down"}', {})
                     return
+                if "/api/dsp/" in self.path:
+                    proxy.messages.extend(part for part in (body, reply.content) if part)
                 kept = {
                     k: v
                     for k, v in reply.headers.items()
