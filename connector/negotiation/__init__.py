@@ -14,6 +14,8 @@ from connector.negotiation._store import (
     commit_and_dispatch,
     load_for_update,
     new_pid,
+    prepared,
+    prepared_send,
     query_rows,
     retry_stale,
 )
@@ -54,6 +56,8 @@ __all__ = [
     "on_initial_offer",
     "on_initial_request",
     "on_message",
+    "prepared",
+    "prepared_send",
     "query_agreements",
     "query_negotiations",
     "query_rows",

@@ -13,11 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from connector.dsp import join_url
 from connector.negotiation import _policy, _store
 from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.processors import agreement_for, agreement_row
-from connector.negotiation.schemas import contract_negotiation
+from connector.negotiation.schemas import (
+    agreement_verification,
+    contract_agreement,
+    contract_negotiation,
+    negotiation_event,
+)
 from connector.negotiation.service import KIND
 from connector.negotiation.states import (
     NegotiationMessage,
@@ -172,7 +178,10 @@ async def _create_provider_row(
             session.add(agreement_row(context, row, agreement))
             row.agreement_id = agreement["@id"]
             row.state = _S.AGREED
-            item = enqueue(context, session, KIND, pid, "agree")
+            url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "agreement")
+            send = contract_agreement(pid, row.consumer_pid, agreement)
+            payload = _store.prepared(url, row.counterparty_id, send)
+            item = enqueue(context, session, KIND, pid, "agree", payload)
         else:
             reason = "; ".join(decision.reasons) or "policy denied"
             item = enqueue(context, session, KIND, pid, "terminate", {"reason": reason})
@@ -278,7 +287,10 @@ async def _apply(
     if kind is _M.AGREEMENT:
         return await _accept_agreement(context, session, row, message)
     if kind is _M.VERIFICATION:
-        return [enqueue(context, session, KIND, row.id, "finalize")]
+        url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "events")
+        event = negotiation_event(row.id, row.consumer_pid, "FINALIZED")
+        payload = _store.prepared(url, row.counterparty_id, event)
+        return [enqueue(context, session, KIND, row.id, "finalize", payload)]
     if kind is _M.ACCEPTED_EVENT:
         return [enqueue(context, session, KIND, row.id, "agree")]
     if kind is _M.FINALIZED_EVENT and row.agreement_id is None:
@@ -324,7 +336,12 @@ async def _accept_agreement(
     )
     row.agreement_id = agreement["@id"]
     row.provider_pid = row.provider_pid or message["providerPid"]
-    return [enqueue(context, session, KIND, row.id, "verify")]
+    url = join_url(
+        row.counterparty_address, "negotiations", row.provider_pid, "agreement", "verification"
+    )
+    verification = agreement_verification(row.provider_pid, row.consumer_pid)
+    payload = _store.prepared(url, row.counterparty_id, verification)
+    return [enqueue(context, session, KIND, row.id, "verify", payload)]
 
 
 def _agreement_problems(

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from connector.dsp import PeerReply, join_url, send_message
 from connector.negotiation import _store, schemas
 from connector.negotiation._store import retry_stale
@@ -93,28 +96,49 @@ async def _outcome(
 
 async def _request(context: NodeContext, item: WorkItem) -> Step:
     """Consumer: send the initial ContractRequestMessage; store the providerPid from the ACK."""
-    async with context.database.session() as session:
-        row = await session.get(NegotiationRow, item.subject_id)
-    if row is None or row.state in TERMINAL:
-        return await _finish(context, item)
-    message = schemas.contract_request(row.consumer_pid, row.offer, callback_address(context))
-    url = join_url(row.counterparty_address, "negotiations", "request")
-    reply = await send_message(context, "POST", url, row.counterparty_id, message)
+    ready = _store.prepared_send(item)
+    if ready is None:
+        async with context.database.session() as session:
+            row = await session.get(NegotiationRow, item.subject_id)
+        if row is None or row.state in TERMINAL:
+            return await _finish(context, item)
+        message = schemas.contract_request(row.consumer_pid, row.offer, callback_address(context))
+        url = join_url(row.counterparty_address, "negotiations", "request")
+        ready = (url, row.counterparty_id, message)
+    reply = await send_message(context, "POST", ready[0], ready[1], ready[2])
     if not reply.ok:
         return await _outcome(context, item, reply, notify_peer=False)
     provider_pid = reply.body.get("providerPid") if isinstance(reply.body, dict) else None
     if not isinstance(provider_pid, str) or not provider_pid:
         return await _finish(context, item, _terminated("the provider's ACK has no providerPid"))
 
-    def store_pid(row: NegotiationRow) -> None:
-        row.provider_pid = row.provider_pid or provider_pid
+    return await _finish_with_pid(context, item, provider_pid)
 
-    return await _finish(context, item, store_pid)
+
+async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: str) -> Done:
+    """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
+    (no version bump): the provider's next message, which may arrive first and set the same
+    pid, is not made stale by it."""
+    async with context.database.session() as session:
+        await session.exec(
+            update(NegotiationRow)
+            .where(
+                col(NegotiationRow.id) == item.subject_id,
+                col(NegotiationRow.provider_pid).is_(None),
+            )
+            .values(provider_pid=provider_pid)
+        )
+        await finish(session, item)
+        await session.commit()
+    return Done()
 
 
 async def _agree(context: NodeContext, item: WorkItem) -> Step:
     """Provider: create the agreement and record AGREED (one commit, once), then send the
     ContractAgreementMessage."""
+    ready = _store.prepared_send(item)
+    if ready is not None:
+        return await _outcome(context, item, await send_message(context, "POST", *ready))
     async with context.database.session() as session:
         row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
         if row is None or row.state not in (_S.REQUESTED, _S.ACCEPTED, _S.AGREED):
@@ -169,6 +193,9 @@ def agreement_row(
 
 async def _verify(context: NodeContext, item: WorkItem) -> Step:
     """Consumer: record VERIFIED, send ContractAgreementVerificationMessage."""
+    ready = _store.prepared_send(item)
+    if ready is not None:
+        return await _outcome(context, item, await send_message(context, "POST", *ready))
     row = await _move(context, item, frozenset({_S.AGREED}), _S.VERIFIED)
     if row is None or row.provider_pid is None:
         return await _finish(context, item)
@@ -183,6 +210,9 @@ async def _verify(context: NodeContext, item: WorkItem) -> Step:
 
 async def _finalize(context: NodeContext, item: WorkItem) -> Step:
     """Provider: record FINALIZED, send the FINALIZED event."""
+    ready = _store.prepared_send(item)
+    if ready is not None:
+        return await _outcome(context, item, await send_message(context, "POST", *ready))
     row = await _move(context, item, frozenset({_S.VERIFIED}), _S.FINALIZED)
     if row is None:
         return await _finish(context, item)

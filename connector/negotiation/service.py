@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from connector.dsp import join_url
 from connector.negotiation import _store
 from connector.negotiation._policy import read_policy
 from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
+from connector.negotiation.schemas import contract_request
 from connector.negotiation.states import (
     TERMINAL,
     NegotiationMessage,
@@ -85,7 +87,10 @@ async def request_contract(
     )
     async with context.database.session() as session:
         session.add(row)
-        item = enqueue(context, session, KIND, pid, "request")
+        message = contract_request(pid, row.offer, callback_address(context))
+        url = join_url(row.counterparty_address, "negotiations", "request")
+        payload = _store.prepared(url, counterparty_id, message)
+        item = enqueue(context, session, KIND, pid, "request", payload)
         await _store.commit_and_dispatch(context, session, [item], [pid])
     return Ok(row)
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from connector.assets.models import AssetRow
 from connector.negotiation import (
     TRANSFER,
     AgreementRow,
@@ -28,6 +29,7 @@ from connector.negotiation import (
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.transfer._refresh import edr_from_address, store_edr
 from connector.transfer.models import TransferRow
+from connector.transfer.processors import start_payload
 from connector.transfer.schemas import transfer_process
 from connector.transfer.service import KIND, SUPPORTED_FORMATS
 from connector.transfer.states import TransferMessage, TransferState, received_move
@@ -152,7 +154,9 @@ async def _create(
         session.add(row)
         if problem is None:
             row.state = _S.STARTED  # decided now, recorded with the request; ACK: REQUESTED
-            item = enqueue(context, session, KIND, pid, "start")
+            asset = await session.get(AssetRow, row.asset_id)
+            payload = {"start": start_payload(row, asset.data_address if asset else {})}
+            item = enqueue(context, session, KIND, pid, "start", payload)
         else:
             item = enqueue(context, session, KIND, pid, "terminate", {"reason": problem})
         try:

@@ -6,7 +6,10 @@ so the consumer never fetches from a data plane that does not know the transfer 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import update
+from sqlmodel import col
 
 from connector.assets.models import AssetRow
 from connector.dataplane import issue_edr
@@ -17,6 +20,7 @@ from connector.negotiation import (
     callback_address,
     commit_and_dispatch,
     load_for_update,
+    prepared_send,
     retry_stale,
 )
 from connector.transfer import schemas
@@ -90,28 +94,46 @@ async def _load(context: NodeContext, item: WorkItem) -> TransferRow | None:
 
 async def _request(context: NodeContext, item: WorkItem) -> Step:
     """Consumer: send TransferRequestMessage; store the providerPid from the ACK."""
-    row = await _load(context, item)
-    if row is None or row.state in TERMINAL:
-        return await _finish(context, item)
-    message = schemas.transfer_request(
-        row.consumer_pid, row.agreement_id, row.transfer_type, callback_address(context)
-    )
-    url = join_url(row.counterparty_address, "transfers", "request")
-    reply = await send_message(context, "POST", url, row.counterparty_id, message)
+    ready = prepared_send(item)
+    if ready is None:
+        row = await _load(context, item)
+        if row is None or row.state in TERMINAL:
+            return await _finish(context, item)
+        message = schemas.transfer_request(
+            row.consumer_pid, row.agreement_id, row.transfer_type, callback_address(context)
+        )
+        url = join_url(row.counterparty_address, "transfers", "request")
+        ready = (url, row.counterparty_id, message)
+    reply = await send_message(context, "POST", *ready)
     if not reply.ok:
         return await _outcome(context, item, reply, notify_peer=False)
     provider_pid = reply.body.get("providerPid") if isinstance(reply.body, dict) else None
     if not isinstance(provider_pid, str) or not provider_pid:
         return await _finish(context, item, _terminated("the provider's ACK has no providerPid"))
 
-    def store_pid(row: TransferRow) -> None:
-        row.provider_pid = row.provider_pid or provider_pid
+    return await _finish_with_pid(context, item, provider_pid)
 
-    return await _finish(context, item, store_pid)
+
+async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: str) -> Done:
+    """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
+    (no version bump): the provider's next message, which may arrive first and set the same
+    pid, is not made stale by it."""
+    async with context.database.session() as session:
+        await session.exec(
+            update(TransferRow)
+            .where(col(TransferRow.id) == item.subject_id, col(TransferRow.provider_pid).is_(None))
+            .values(provider_pid=provider_pid)
+        )
+        await finish(session, item)
+        await session.commit()
+    return Done()
 
 
 async def _start(context: NodeContext, item: WorkItem) -> Step:
     """Provider: record STARTED, issue a fresh EDR, send TransferStartMessage with it."""
+    start = item.payload.get("start")
+    if isinstance(start, dict):  # decided (and STARTED recorded) with the transfer request
+        return await _send_start(context, item, start)
     problem: str | None = None
     async with context.database.session() as session:
         row = await load_for_update(context, session, TransferRow, item.subject_id)
@@ -131,20 +153,35 @@ async def _start(context: NodeContext, item: WorkItem) -> Step:
         return await _finish(context, item)
     if problem is not None:
         return await _finish(context, item, _terminated(problem), problem)
+    return await _send_start(context, item, start_payload(row, asset.data_address if asset else {}))
+
+
+def start_payload(row: TransferRow, data_address: dict[str, Any]) -> dict[str, Any]:
+    """What a provider Start needs (the EDR is signed at send time, fresh on every attempt)."""
+    return {
+        "url": join_url(row.counterparty_address, "transfers", row.consumer_pid, "start"),
+        "consumer": row.counterparty_id,
+        "provider_pid": row.id,
+        "consumer_pid": row.consumer_pid,
+        "agreement_id": row.agreement_id,
+        "asset_id": row.asset_id,
+        "data_address": dict(data_address),
+    }
+
+
+async def _send_start(context: NodeContext, item: WorkItem, start: dict[str, Any]) -> Step:
     edr = issue_edr(
         context,
-        consumer_id=row.counterparty_id,
-        transfer_id=row.id,
-        agreement_id=row.agreement_id,
-        asset_id=row.asset_id,
-        data_address=dict(asset.data_address) if asset is not None else {},
+        consumer_id=start["consumer"],
+        transfer_id=start["provider_pid"],
+        agreement_id=start["agreement_id"],
+        asset_id=start["asset_id"],
+        data_address=start["data_address"],
     )
     address = schemas.data_address(edr.endpoint, edr.properties())
-    message = schemas.transfer_start(row.id, row.consumer_pid, address)
-    url = join_url(row.counterparty_address, "transfers", row.consumer_pid, "start")
-    return await _outcome(
-        context, item, await send_message(context, "POST", url, row.counterparty_id, message)
-    )
+    message = schemas.transfer_start(start["provider_pid"], start["consumer_pid"], address)
+    reply = await send_message(context, "POST", start["url"], start["consumer"], message)
+    return await _outcome(context, item, reply)
 
 
 def _peer_url(row: TransferRow, action: str) -> str | None:

@@ -8,18 +8,22 @@ from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from connector.dsp import join_url
 from connector.negotiation import (
     AgreementRow,
     Role,
+    callback_address,
     commit_and_dispatch,
     load_for_update,
     new_pid,
+    prepared,
     query_rows,
     retry_stale,
 )
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.transfer.models import EdrRow, TransferRow
 from connector.transfer.schemas import PULL_FORMAT
+from connector.transfer.schemas import transfer_request as transfer_request_message
 from connector.transfer.states import TERMINAL, TransferMessage, TransferState, sent_move
 from connector.work import as_utc, enqueue, signals
 
@@ -68,7 +72,12 @@ async def request_transfer(
             updated_at=now,
         )
         session.add(row)
-        item = enqueue(context, session, KIND, pid, "request")
+        message = transfer_request_message(
+            pid, agreement_id, transfer_type, callback_address(context)
+        )
+        url = join_url(row.counterparty_address, "transfers", "request")
+        payload = prepared(url, counterparty_id, message)
+        item = enqueue(context, session, KIND, pid, "request", payload)
         await commit_and_dispatch(context, session, [item], [pid])
     return Ok(row)
 
