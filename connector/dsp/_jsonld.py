@@ -8,6 +8,7 @@ the document loader never touches the network, and an unknown context URL is ref
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from functools import cache
@@ -70,6 +71,27 @@ def _local_document(url: str) -> dict[str, Any]:
     name = _LOCAL_FILES[url]
     text = (resources.files("connector.dsp") / "_contexts" / name).read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
+    return _inline_imports(document)
+
+
+def _inline_imports(document: dict[str, Any]) -> dict[str, Any]:
+    """Replace `@import` in type-scoped contexts by the imported terms (JSON-LD 1.1 §4.1.10:
+    the importing context's own definitions win), which is what `@import` means.
+
+    Why: pyld caches a processed `@import` per active context, not per importing context, so
+    after a `Dataset` (which imports the ODRL profile) a `ContractAgreementMessage` (which
+    imports it too) was expanded with the Dataset's terms and lost `agreement`."""
+    context = document.get("@context")
+    if not isinstance(context, dict):
+        return document
+    for term, definition in context.items():
+        if not isinstance(definition, dict):
+            continue
+        scoped = definition.get("@context")
+        if isinstance(scoped, dict) and isinstance(scoped.get("@import"), str):
+            imported = _local_document(scoped["@import"])["@context"]
+            merged = {**imported, **{k: v for k, v in scoped.items() if k != "@import"}}
+            context[term] = {**definition, "@context": merged}
     return document
 
 
@@ -78,7 +100,8 @@ def local_loader(url: str, _options: dict[str, Any] | None = None) -> dict[str, 
     key = url.rstrip("/") if url.rstrip("/") in _LOCAL_FILES else url
     if key not in _LOCAL_FILES:
         raise UnknownContextError(f"unknown JSON-LD context {url!r} (no local copy)")
-    return {"contextUrl": None, "documentUrl": url, "document": _local_document(key)}
+    document = copy.deepcopy(_local_document(key))
+    return {"contextUrl": None, "documentUrl": url, "document": document}
 
 
 def _is_fast(message: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyld import jsonld
 
-from connector.dsp import SCHEMA_BY_TYPE, local_loader, normalise, validate_message
+from connector.dsp import DSP_CONTEXT, SCHEMA_BY_TYPE, local_loader, normalise, validate_message
 from connector.outcome import Failure, Ok
 
 EXAMPLES = Path("/work/shared/specs/dsp/examples")
@@ -60,3 +60,36 @@ def test_message_of_other_type_is_refused_when_validated() -> None:
     failure = validate_message({"@type": "Catalog"}, ("ContractRequestMessage",))
     assert failure is not None
     assert failure.detail == "@type: expected ContractRequestMessage, got 'Catalog'"
+
+
+def test_agreement_keeps_its_terms_when_expanded_after_a_dataset() -> None:
+    """Regression: pyld reused the ODRL-profile import processed for a Dataset when expanding
+    a ContractAgreementMessage, which lost `agreement` (the local contexts inline `@import`)."""
+    contexts = ["https://w3id.org/catenax/2025/9/policy/context.jsonld", DSP_CONTEXT]
+    dataset = {
+        "@context": contexts,
+        "@id": "urn:dataset:1",
+        "@type": "Dataset",
+        "hasPolicy": [{"@id": "urn:offer:1", "@type": "Offer", "permission": [{"action": "use"}]}],
+        "distribution": [{"@type": "Distribution", "format": "HttpData-PULL"}],
+    }
+    jsonld.expand(dataset, {"documentLoader": local_loader, "base": None})
+    message = {
+        "@context": contexts,
+        "@type": "ContractAgreementMessage",
+        "providerPid": "urn:uuid:p",
+        "consumerPid": "urn:uuid:c",
+        "agreement": {
+            "@id": "urn:agreement:1",
+            "@type": "Agreement",
+            "target": "urn:asset:1",
+            "assigner": "did:web:p",
+            "assignee": "did:web:c",
+            "permission": [{"action": "use"}],
+        },
+    }
+    expanded = jsonld.expand(message, {"documentLoader": local_loader, "base": None})
+    normalised = normalise(expanded)
+    assert isinstance(normalised, Ok)
+    assert normalised.value["agreement"]["@id"] == "urn:agreement:1"
+    assert normalised.value["agreement"]["assigner"] == "did:web:p"
