@@ -41,7 +41,8 @@ async def dspace_version(context: NodeContext = Depends(get_context)) -> dict[st
 # ---- catalog (provider) -------------------------------------------------------------------
 
 
-async def _contracts() -> Any:
+def _contracts() -> Any:
+    """MGMT's provider side of the catalog (imported late: it imports our services)."""
     from connector.contracts import service as contracts
 
     return contracts
@@ -52,7 +53,7 @@ async def catalog_request(
     request: Request, context: NodeContext = Depends(get_context)
 ) -> Response:
     async def call(participant: Any, message: dict[str, Any]) -> Ok[Any] | Failure:
-        outcome: Ok[Any] | Failure = await (await _contracts()).provider_catalog(
+        outcome: Ok[Any] | Failure = await _contracts().provider_catalog(
             context, participant, message
         )
         return outcome
@@ -65,7 +66,7 @@ async def catalog_dataset(
     dataset_id: str, request: Request, context: NodeContext = Depends(get_context)
 ) -> Response:
     async def call(participant: Any) -> Ok[Any] | Failure:
-        outcome: Ok[Any] | Failure = await (await _contracts()).provider_dataset(
+        outcome: Ok[Any] | Failure = await _contracts().provider_dataset(
             context, participant, dataset_id
         )
         return outcome

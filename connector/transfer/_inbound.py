@@ -127,16 +127,12 @@ async def on_transfer_request(
     return await _create(context, participant, message, agreement.value, problem)
 
 
-async def _create(
-    context: NodeContext,
-    participant: Any,
-    message: dict[str, Any],
-    agreement: AgreementRow,
-    problem: str | None,
-) -> Ok[Reply] | Failure:
+def _provider_row(
+    context: NodeContext, participant: Any, message: dict[str, Any], agreement: AgreementRow
+) -> TransferRow:
     now = context.clock.now()
     pid = new_pid()
-    row = TransferRow(
+    return TransferRow(
         id=pid,
         role=Role.PROVIDER,
         state=_S.REQUESTED,
@@ -150,6 +146,17 @@ async def _create(
         created_at=now,
         updated_at=now,
     )
+
+
+async def _create(
+    context: NodeContext,
+    participant: Any,
+    message: dict[str, Any],
+    agreement: AgreementRow,
+    problem: str | None,
+) -> Ok[Reply] | Failure:
+    row = _provider_row(context, participant, message, agreement)
+    pid = row.id
     async with context.database.session() as session:
         session.add(row)
         if problem is None:

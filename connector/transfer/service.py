@@ -48,8 +48,6 @@ async def request_transfer(
         return bad_request(f"transferType: {transfer_type!r} is not supported (HttpData-PULL)")
     if not counterparty_address.startswith(("http://", "https://")):
         return bad_request("counterPartyAddress: must be an http(s) URL")
-    now = context.clock.now()
-    pid = new_pid()
     async with context.database.session() as session:
         agreement = await session.get(AgreementRow, agreement_id)
         if agreement is None or agreement.consumer_id != context.settings.node.did:
@@ -58,19 +56,8 @@ async def request_transfer(
             return bad_request(
                 f"counterPartyId: the agreement's provider is {agreement.provider_id}"
             )
-        row = TransferRow(
-            id=pid,
-            role=Role.CONSUMER,
-            state=TransferState.REQUESTED,
-            counterparty_id=counterparty_id,
-            counterparty_address=counterparty_address.rstrip("/"),
-            consumer_pid=pid,
-            agreement_id=agreement_id,
-            asset_id=agreement.asset_id,
-            transfer_type=transfer_type,
-            created_at=now,
-            updated_at=now,
-        )
+        row = _consumer_row(context, counterparty_address, agreement, transfer_type)
+        pid = row.id
         session.add(row)
         message = transfer_request_message(
             pid, agreement_id, transfer_type, callback_address(context)
@@ -80,6 +67,26 @@ async def request_transfer(
         item = enqueue(context, session, KIND, pid, "request", payload)
         await commit_and_dispatch(context, session, [item], [pid])
     return Ok(row)
+
+
+def _consumer_row(
+    context: NodeContext, address: str, agreement: AgreementRow, transfer_type: str
+) -> TransferRow:
+    now = context.clock.now()
+    pid = new_pid()
+    return TransferRow(
+        id=pid,
+        role=Role.CONSUMER,
+        state=TransferState.REQUESTED,
+        counterparty_id=agreement.provider_id,
+        counterparty_address=address.rstrip("/"),
+        consumer_pid=pid,
+        agreement_id=agreement.id,
+        asset_id=agreement.asset_id,
+        transfer_type=transfer_type,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 async def get_transfer(context: NodeContext, transfer_id: str) -> Ok[TransferRow] | Failure:
