@@ -9,7 +9,14 @@ from connector.negotiation._inbound import (
     on_initial_request,
     on_message,
 )
-from connector.negotiation._policy import DATA_ACCESS, TRANSFER, Verdict, evaluate_for, read_policy
+from connector.negotiation._policy import (
+    DATA_ACCESS,
+    TRANSFER,
+    Verdict,
+    agreement_policy,
+    evaluate_for,
+    read_policy,
+)
 from connector.negotiation._store import (
     commit_and_dispatch,
     load_for_update,
@@ -45,6 +52,7 @@ __all__ = [
     "Reply",
     "Role",
     "Verdict",
+    "agreement_policy",
     "callback_address",
     "commit_and_dispatch",
     "evaluate_for",

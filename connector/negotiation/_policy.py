@@ -43,6 +43,21 @@ def read_policy(document: Any, context: Any = None) -> Any:
         return None
 
 
+_AGREEMENT_CACHE = "negotiation.agreement_policies"
+_AGREEMENT_CACHE_SIZE = 4096
+
+
+def agreement_policy(context: NodeContext, agreement: AgreementRow) -> Any:
+    """The agreement's parsed policy; agreements never change, so it is parsed once per node
+    (the data plane re-checks it on every call)."""
+    cache: dict[str, Any] = context.services.setdefault(_AGREEMENT_CACHE, {})
+    if agreement.id not in cache:
+        if len(cache) >= _AGREEMENT_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[agreement.id] = read_policy(agreement.policy)
+    return cache[agreement.id]
+
+
 def check_request(
     offered: Any,
     requested_document: dict[str, Any],

@@ -19,11 +19,11 @@ from connector.negotiation import (
     NegotiationState,
     Reply,
     Role,
+    agreement_policy,
     commit_and_dispatch,
     evaluate_for,
     load_for_update,
     new_pid,
-    read_policy,
     retry_stale,
 )
 from connector.outcome import Failure, Ok, bad_request, not_found
@@ -99,7 +99,7 @@ def agreement_problem(
     if agreement.revoked_at is not None:
         return f"agreement {agreement.id} was revoked: {agreement.revocation_reason}"
     verdict = evaluate_for(
-        read_policy(agreement.policy), scope, participant, context.clock.now(), agreement
+        agreement_policy(context, agreement), scope, participant, context.clock.now(), agreement
     )
     if not verdict.allowed:
         return "policy denies: " + ("; ".join(verdict.reasons) or "no permission applies")
