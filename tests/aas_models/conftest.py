@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from basyx.aas import model
 from basyx.aas.adapter.json import read_aas_json_file
 
-SPECS = Path("/work/shared/specs")
+from tests.support.paths import SPECS as SPECS_DIR
+
+SPECS = SPECS_DIR
 TEMPLATE = SPECS / "aas/carbon-footprint/IDTA_02023-1-0-1_Template_CarbonFootprint.json"
 TEMPLATE_ID = "https://admin-shell.io/idta/SubmodelTemplate/CarbonFootprint/1/0"
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft201909Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT201909
 
-_ROOT = Path(__file__).resolve().parents[2]
-SHARED = next(p for p in (_ROOT.parent / "shared", Path("/work/shared")) if p.exists())
+from tests.support.paths import SHARED as SHARED_DIR
+
+SHARED = SHARED_DIR
 DSP_SCHEMAS = SHARED / "specs" / "dsp" / "schemas"
 BASE = "https://w3id.org/dspace/2025/1/"
 

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.support.nodes import RunningNode, authority, nodes, start_node  # noqa: F401
+from tests.support.paths import SHARED as SHARED_DIR
 
 pytestmark = pytest.mark.e2e
 
 EDC = "https://w3id.org/edc/v0.0.1/ns/"
 ASSET = "urn:asset:coil-pcf"
-_ROOT = Path(__file__).resolve().parents[2]
-WIRE = next(p for p in (_ROOT.parent / "shared", Path("/work/shared")) if p.exists()) / (
+WIRE = SHARED_DIR / (
     "specs/edc/sdk-wire/saturn-consumer-do_get.jsonl")
 # Keys of the recorded Tractus-X answers our answers need not carry: the refresh token is not
 # handed to management clients, the audience is implied.

@@ -17,8 +17,9 @@ from policies import (
     Policy,
     PolicyContext,
 )
+from tests.support.paths import SPECS as SPECS_DIR
 
-SPECS = Path("/work/shared/specs")
+SPECS = SPECS_DIR
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CONSUMER = "did:web:consumer.example"
 AUTHORITY = "did:web:authority.example"

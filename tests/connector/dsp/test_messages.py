@@ -11,8 +11,9 @@ from pyld import jsonld
 
 from connector.dsp import DSP_CONTEXT, SCHEMA_BY_TYPE, local_loader, normalise, validate_message
 from connector.outcome import Failure, Ok
+from tests.support.paths import SPECS as SPECS_DIR
 
-EXAMPLES = Path("/work/shared/specs/dsp/examples")
+EXAMPLES = SPECS_DIR / "dsp" / "examples"
 MESSAGE_EXAMPLES = sorted(
     path
     for path in EXAMPLES.glob("*/*.json")

@@ -4,9 +4,10 @@ bodies tractusx-sdk 0.8.3 sends (shared/specs/edc/sdk-wire/saturn-provider-creat
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-WIRE = Path("/work/shared/specs/edc/sdk-wire")
+from tests.support.paths import SPECS as SPECS_DIR
+
+WIRE = SPECS_DIR / "edc" / "sdk-wire"
 EDC = "https://w3id.org/edc/v0.0.1/ns/"
 
 

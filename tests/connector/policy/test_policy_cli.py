@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from connector.policy.cli import register
 from policies import parse_policy_document, policy_template, to_edc_policy_definition
+from tests.support.paths import SPECS as SPECS_DIR
 
-SPECS = Path("/work/shared/specs")
+SPECS = SPECS_DIR
 CONSUMER = "did:web:consumer.example"
 
 
