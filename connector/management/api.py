@@ -15,11 +15,13 @@ from connector.management._edr_chain import KIND as EDR_CHAIN
 from connector.management._edr_chain import EdrChainProcessor
 from connector.management._process_api import router as process_router
 from connector.management._provider_api import router as provider_router
+from connector.management._retirement_api import router as retirement_router
 from connector.work import register_processor
 
 management_router = APIRouter(prefix="/api/management", tags=["management"])
 management_router.include_router(provider_router)
 management_router.include_router(catalog_router)
+management_router.include_router(retirement_router)
 management_router.include_router(process_router)
 
 

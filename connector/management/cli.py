@@ -4,7 +4,9 @@
   (reusing a valid agreement and EDR), printed to stdout or written to `--output`;
 - `carbonspace catalog NODE_DIR --from DID --address URL`: the counterparty's DSP catalog;
 - `carbonspace offer NODE_DIR [--template T] [--access-template T] [--asset ID]`: offer assets
-  under policy templates (policy definitions + a contract definition).
+  under policy templates (policy definitions + a contract definition);
+- `carbonspace agreements revoke NODE_DIR AGREEMENT_ID --reason TEXT`: retire an agreement this
+  node granted (its EDRs fail at once).
 
 The node must be serving (`carbonspace serve NODE_DIR`): the DSP exchange runs in it. Errors:
 one line naming the option, exit code 2 (bad input) or 1 (the exchange failed)."""
@@ -155,8 +157,30 @@ def offer(
               highlight=False)
 
 
+agreements = typer.Typer(help="Agreements this node granted as a provider.", no_args_is_help=True)
+
+
+@agreements.command("revoke")
+def revoke(
+    node_dir: NodeDir,
+    agreement_id: Annotated[str, typer.Argument(help="The agreement's id")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, recorded and told to callers")],
+) -> None:
+    """Revoke (retire) an agreement: every EDR issued under it fails from now on."""
+    if not reason.strip():
+        raise _fail("--reason: must not be empty")
+    body = {"edc:agreementId": agreement_id, "tx:reason": reason,
+            "@context": {"edc": "https://w3id.org/edc/v0.0.1/ns/",
+                         "tx": "https://w3id.org/tractusx/v0.0.1/ns/"}}
+    response = _request(node_dir, "/v3/contractagreements/retirements", body, 30.0)
+    if response.status_code != 204:
+        raise _refused(response)
+    err.print(f"agreement {agreement_id} revoked", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `fetch`, `catalog` and `offer` to the root CLI."""
+    """Add `fetch`, `catalog`, `offer` and `agreements` to the root CLI."""
     app.command(name="fetch")(fetch)
     app.command(name="catalog")(catalog)
     app.command(name="offer")(offer)
+    app.add_typer(agreements, name="agreements")

@@ -195,3 +195,20 @@ async def revoke_agreement(
             session.add(row)
         await session.commit()
     return Ok(row)
+
+
+async def reinstate_agreement(
+    context: NodeContext, agreement_id: str
+) -> Ok[AgreementRow] | Failure:
+    """Undo a revocation (Tractus-X "reactivate a retired agreement"): new EDRs work again."""
+    async with context.database.session() as session:
+        row = await _store.load_for_update(context, session, AgreementRow, agreement_id)
+        if row is None:
+            return not_found(f"agreement {agreement_id} not found")
+        if row.revoked_at is None:
+            return not_found(f"agreement {agreement_id} is not revoked")
+        row.revoked_at = None
+        row.revocation_reason = None
+        session.add(row)
+        await session.commit()
+    return Ok(row)

@@ -26,32 +26,56 @@ EDC = "https://w3id.org/edc/v0.0.1/ns/"
 
 
 def offer_everything(provider: RunningNode) -> None:
-    open_policy = {"@context": {"@vocab": EDC}, "@id": "open",
-                   "policy": {"@type": "Set", "permission": [{"action": "use"}]}}
-    definition = {"@context": {"@vocab": EDC}, "@id": "all", "accessPolicyId": "open",
-                  "contractPolicyId": "open", "assetsSelector": []}
+    open_policy = {
+        "@context": {"@vocab": EDC},
+        "@id": "open",
+        "policy": {"@type": "Set", "permission": [{"action": "use"}]},
+    }
+    definition = {
+        "@context": {"@vocab": EDC},
+        "@id": "all",
+        "accessPolicyId": "open",
+        "contractPolicyId": "open",
+        "assetsSelector": [],
+    }
     with provider.management() as client:
-        for path, body in (("/v3/policydefinitions", open_policy),
-                           ("/v3/contractdefinitions", definition)):
+        for path, body in (
+            ("/v3/policydefinitions", open_policy),
+            ("/v3/contractdefinitions", definition),
+        ):
             assert client.post("/api/management" + path, json=body).status_code == 200
 
 
 def fetch(consumer: RunningNode, provider_did: str, asset_id: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        carbonspace_command("fetch", str(consumer.node_dir), "--from", provider_did,
-                            "--asset", asset_id),
-        capture_output=True, text=True, timeout=120)
+        carbonspace_command(
+            "fetch", str(consumer.node_dir), "--from", provider_did, "--asset", asset_id
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_fetch_gets_submodel_then_reuses_agreement_when_run_twice(
-    tmp_path: Path, authority  # noqa: F811
+    tmp_path: Path,
+    authority,  # noqa: F811
 ) -> None:
     provider_settings = create_node(tmp_path, "mill", [authority.did])
     asset_id = publish_sample_footprint(provider_settings)
-    consumer_settings = create_node(tmp_path, "bolts", [authority.did],
-                                    extra={"directory": {"file": "participants.json"}})
-    (consumer_settings.node_dir / "participants.json").write_text(json.dumps([
-        {"did": provider_settings.node.did, "dsp_url": provider_settings.node.url + "/api/dsp"}]))
+    consumer_settings = create_node(
+        tmp_path, "bolts", [authority.did], extra={"directory": {"file": "participants.json"}}
+    )
+    (consumer_settings.node_dir / "participants.json").write_text(
+        json.dumps(
+            [
+                {
+                    "did": provider_settings.node.did,
+                    "dsp_url": provider_settings.node.url + "/api/dsp",
+                }
+            ]
+        )
+    )
     provider = start_node(provider_settings.node_dir)
     try:
         consumer = start_node(consumer_settings.node_dir)
@@ -82,9 +106,18 @@ def test_offer_cli_shares_footprint_with_framework_members_only(nodes) -> None: 
     provider = nodes("mill")
     asset_id = publish_sample_footprint(load_settings(provider.node_dir))
     offered = subprocess.run(
-        carbonspace_command("offer", str(provider.node_dir), "--template",
-                            "members-with-pcf-framework", "--asset", asset_id),
-        capture_output=True, text=True, timeout=60)
+        carbonspace_command(
+            "offer",
+            str(provider.node_dir),
+            "--template",
+            "members-with-pcf-framework",
+            "--asset",
+            asset_id,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert offered.returncode == 0, offered.stderr
     entry = [{"did": provider.did, "dsp_url": provider.url + "/api/dsp"}]
     member = nodes("bolts", extra={"directory": {"file": "participants.json"}})
@@ -97,3 +130,68 @@ def test_offer_cli_shares_footprint_with_framework_members_only(nodes) -> None: 
     assert json.loads(fetched.stdout)["modelType"] == "Submodel"
     assert refused.returncode == 1
     assert f"offers no dataset '{asset_id}'" in refused.stderr
+
+
+def test_agreements_revoke_cli_cuts_off_the_consumers_edr(tmp_path: Path, authority) -> None:  # noqa: F811
+    """`carbonspace agreements revoke` on the provider: the EDR the consumer holds gets 403."""
+    provider_settings = create_node(tmp_path, "mill", [authority.did])
+    asset_id = publish_sample_footprint(provider_settings)
+    consumer_settings = create_node(
+        tmp_path, "bolts", [authority.did], extra={"directory": {"file": "participants.json"}}
+    )
+    (consumer_settings.node_dir / "participants.json").write_text(
+        json.dumps(
+            [
+                {
+                    "did": provider_settings.node.did,
+                    "dsp_url": provider_settings.node.url + "/api/dsp",
+                }
+            ]
+        )
+    )
+    provider = start_node(provider_settings.node_dir)
+    consumer = start_node(consumer_settings.node_dir)
+    try:
+        offer_everything(provider)
+        assert fetch(consumer, provider.did, asset_id).returncode == 0
+        with provider.management() as client:
+            agreements = client.post("/api/management/v3/contractagreements/request", json={})
+        [agreement] = agreements.json()
+        with consumer.management() as client:
+            [edr] = client.post("/api/management/v3/edrs/request", json={}).json()
+            address = client.get(
+                f"/api/management/v3/edrs/{edr['transferProcessId']}/dataaddress"
+            ).json()
+
+        def data_status() -> int:
+            with consumer.client() as client:
+                return client.get(
+                    address["endpoint"], headers={"Authorization": address["authorization"]}
+                ).status_code
+
+        before = data_status()
+        revoked = subprocess.run(
+            carbonspace_command(
+                "agreements",
+                "revoke",
+                str(provider.node_dir),
+                agreement["@id"],
+                "--reason",
+                "part recalled",
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        after = data_status()
+        with provider.management() as client:
+            retired = client.post(
+                "/api/management/v3/contractagreements/retirements/request", json={}
+            ).json()
+    finally:
+        consumer.stop()
+        provider.stop()
+    assert before == 200
+    assert revoked.returncode == 0, revoked.stderr
+    assert after == 403
+    assert [entry["edc:agreementId"] for entry in retired] == [agreement["@id"]]

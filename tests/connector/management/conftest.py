@@ -10,6 +10,7 @@ from asgi_lifespan import LifespanManager
 
 from connector.app import create_app
 from connector.identity import init_node
+from tests.support.exchange import space  # noqa: F401  (the in-process data space)
 
 
 @pytest.fixture
