@@ -16,7 +16,7 @@ from connector.contracts import (
 from connector.outcome import Failure, Ok, Reason
 from policies import Constraint, LeftOperand, Permission, Policy
 from tests.catalog.conftest import dsp_problems
-from tests.connector.contracts.conftest import Participant
+from tests.support.service_context import Participant
 
 EDC = "https://w3id.org/edc/v0.0.1/ns/"
 BOLTS = Participant("did:web:bolts.example")
