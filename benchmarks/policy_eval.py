@@ -22,19 +22,50 @@ from policies import (
 )
 
 POLICY_JSON = {
-    "@context": ["https://w3id.org/dspace/2025/1/context.jsonld",
-                 "https://w3id.org/catenax/2025/9/policy/context.jsonld"],
-    "@type": "Offer", "@id": "urn:uuid:offer-hrc-pcf", "target": "urn:asset:hot-rolled-coil-pcf",
-    "permission": [{"action": "use", "constraint": [{"and": [
-        {"leftOperand": "Membership", "operator": "eq", "rightOperand": "active"},
-        {"leftOperand": "FrameworkAgreement", "operator": "eq", "rightOperand": "Pcf:1.0"},
-        {"leftOperand": "BusinessPartnerGroup", "operator": "isAnyOf",
-         "rightOperand": ["tier1-customers", "oem"]},
-        {"leftOperand": "UsagePurpose", "operator": "isAnyOf",
-         "rightOperand": ["cx.pcf.base:1", "cbam"]},
-        {"leftOperand": "dateTime", "operator": "gteq", "rightOperand": "2026-01-01T00:00:00Z"},
-        {"leftOperand": "dateTime", "operator": "lteq", "rightOperand": "2026-12-31T23:59:59Z"},
-    ]}]}],
+    "@context": [
+        "https://w3id.org/dspace/2025/1/context.jsonld",
+        "https://w3id.org/catenax/2025/9/policy/context.jsonld",
+    ],
+    "@type": "Offer",
+    "@id": "urn:uuid:offer-hrc-pcf",
+    "target": "urn:asset:hot-rolled-coil-pcf",
+    "permission": [
+        {
+            "action": "use",
+            "constraint": [
+                {
+                    "and": [
+                        {"leftOperand": "Membership", "operator": "eq", "rightOperand": "active"},
+                        {
+                            "leftOperand": "FrameworkAgreement",
+                            "operator": "eq",
+                            "rightOperand": "Pcf:1.0",
+                        },
+                        {
+                            "leftOperand": "BusinessPartnerGroup",
+                            "operator": "isAnyOf",
+                            "rightOperand": ["tier1-customers", "oem"],
+                        },
+                        {
+                            "leftOperand": "UsagePurpose",
+                            "operator": "isAnyOf",
+                            "rightOperand": ["cx.pcf.base:1", "cbam"],
+                        },
+                        {
+                            "leftOperand": "dateTime",
+                            "operator": "gteq",
+                            "rightOperand": "2026-01-01T00:00:00Z",
+                        },
+                        {
+                            "leftOperand": "dateTime",
+                            "operator": "lteq",
+                            "rightOperand": "2026-12-31T23:59:59Z",
+                        },
+                    ]
+                }
+            ],
+        }
+    ],
 }
 CONSUMER = "did:web:bolts.example"
 AUTHORITY = "did:web:authority.example"
@@ -42,20 +73,31 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def _credential(kind: str, **claims: object) -> CredentialClaim:
-    return CredentialClaim(frozenset({"VerifiableCredential", kind}), AUTHORITY, CONSUMER,
-                           claims, NOW - timedelta(days=90), NOW + timedelta(days=275))
+    return CredentialClaim(
+        frozenset({"VerifiableCredential", kind}),
+        AUTHORITY,
+        CONSUMER,
+        claims,
+        NOW - timedelta(days=90),
+        NOW + timedelta(days=275),
+    )
 
 
 CONTEXT = PolicyContext(
-    participant_id=CONSUMER, now=NOW, purpose="pcf",
+    participant_id=CONSUMER,
+    now=NOW,
+    purpose="pcf",
     credentials=(
-        _credential("MembershipCredential", memberOf="carbonspace",
-                    holderIdentifier="BPNL000000000002"),
+        _credential(
+            "MembershipCredential", memberOf="carbonspace", holderIdentifier="BPNL000000000002"
+        ),
         _credential("PcfFrameworkCredential", contractVersion="1.0"),
         _credential("AuditorCredential", scope="iso14067"),
     ),
-    partner_groups={"tier1-customers": frozenset({CONSUMER, "did:web:nuts.example"}),
-                    "oem": frozenset({"did:web:car.example"})},
+    partner_groups={
+        "tier1-customers": frozenset({CONSUMER, "did:web:nuts.example"}),
+        "oem": frozenset({"did:web:car.example"}),
+    },
 )
 
 

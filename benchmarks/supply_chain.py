@@ -64,8 +64,9 @@ def _free_port() -> int:
 
 
 async def _serve(app: Any, port: int, servers: list[Any]) -> None:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                            access_log=False, lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     servers.append((server, task))
@@ -76,26 +77,42 @@ async def _serve(app: Any, port: int, servers: list[Any]) -> None:
 
 
 def _document(name: str, suppliers: list[tuple[str, str]]) -> dict[str, Any]:
-    components = [{
-        "id": f"c{i}", "quantity": {"value": "0.5", "unit": "kg"},
-        "supplier": {"participant_id": did, "product_id": product},
-        "pcf": {"value": "2", "unit": "kg CO2e/kg", "data_type": "secondary",
-                "source_id": "bench-secondary"},
-    } for i, (did, product) in enumerate(suppliers)]
-    product: dict[str, Any] = {"id": name, "name": name, "declared_unit": "kg",
-                               "gate_to_gate": {"value": "1", "unit": "kg CO2e/kg"}}
+    components = [
+        {
+            "id": f"c{i}",
+            "quantity": {"value": "0.5", "unit": "kg"},
+            "supplier": {"participant_id": did, "product_id": product},
+            "pcf": {
+                "value": "2",
+                "unit": "kg CO2e/kg",
+                "data_type": "secondary",
+                "source_id": "bench-secondary",
+            },
+        }
+        for i, (did, product) in enumerate(suppliers)
+    ]
+    product: dict[str, Any] = {
+        "id": name,
+        "name": name,
+        "declared_unit": "kg",
+        "gate_to_gate": {"value": "1", "unit": "kg CO2e/kg"},
+    }
     if components:
         product["components"] = components
-    return {"format": "carbonspace-calc/1", "regime": "definitive",
-            "installation": {"id": f"inst-{name}", "name": name, "country": "KR"},
-            "reporting_period": {"start": "2026-01-01", "end": "2026-12-31"},
-            "products": [product]}
+    return {
+        "format": "carbonspace-calc/1",
+        "regime": "definitive",
+        "installation": {"id": f"inst-{name}", "name": name, "country": "KR"},
+        "reporting_period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "products": [product],
+    }
 
 
 async def _node(base: Path, name: str, authority: tuple[Path, str], servers: list[Any]) -> Any:
     port = _free_port()
-    settings = init_node(base / name, name=name, url=f"http://127.0.0.1:{port}",
-                         authorities=[authority[1]])
+    settings = init_node(
+        base / name, name=name, url=f"http://127.0.0.1:{port}", authorities=[authority[1]]
+    )
     for kind in (MEMBERSHIP_CREDENTIAL, PCF_FRAMEWORK_CREDENTIAL):
         vc = issue_credential(authority[0], settings.node.did, kind, timedelta(days=30))
         await add_credential(settings, vc)
@@ -107,18 +124,28 @@ async def _setup(http: httpx.AsyncClient, settings: Any, document: dict[str, Any
     headers = {"X-Api-Key": settings.management.api_key}
     base = settings.node.url + "/api/management"
     policy = to_edc_policy_definition(policy_template("members-with-pcf-framework"), "pcf")
-    contract = {"@context": {"@vocab": EDC_NS}, "@id": "cd", "accessPolicyId": "pcf",
-                "contractPolicyId": "pcf", "assetsSelector": []}
-    for path, body in (("/v3/policydefinitions", policy), ("/v3/contractdefinitions", contract),
-                       ("/installations", {"document": document})):
+    contract = {
+        "@context": {"@vocab": EDC_NS},
+        "@id": "cd",
+        "accessPolicyId": "pcf",
+        "contractPolicyId": "pcf",
+        "assetsSelector": [],
+    }
+    for path, body in (
+        ("/v3/policydefinitions", policy),
+        ("/v3/contractdefinitions", contract),
+        ("/installations", {"document": document}),
+    ):
         reply = await http.post(base + path, json=body, headers=headers)
         if reply.status_code >= 400:
             raise RuntimeError(f"{settings.node.name} {path}: {reply.status_code} {reply.text}")
 
 
 async def _resolve(http: httpx.AsyncClient, settings: Any, product: str) -> dict[str, Any]:
-    reply = await http.post(f"{settings.node.url}/api/management/upstream/resolve/{product}",
-                            headers={"X-Api-Key": settings.management.api_key})
+    reply = await http.post(
+        f"{settings.node.url}/api/management/upstream/resolve/{product}",
+        headers={"X-Api-Key": settings.management.api_key},
+    )
     report: dict[str, Any] = reply.json()
     bad = [x for x in report.get("lines", []) if x["status"] not in ("received", "current")]
     if reply.status_code != 200 or bad or report.get("error"):
@@ -137,16 +164,25 @@ async def _chain(depth: int, fanout: int) -> dict[str, Any]:
         tiers: list[list[tuple[Any, str]]] = []
         for tier in range(depth):
             count = 1 if tier == 0 else fanout
-            tiers.append([(await _node(base, f"t{tier}n{i}", (base / "authority",
-                                                              authority_did), servers),
-                           f"p{tier}-{i}") for i in range(count)])
+            tiers.append(
+                [
+                    (
+                        await _node(
+                            base, f"t{tier}n{i}", (base / "authority", authority_did), servers
+                        ),
+                        f"p{tier}-{i}",
+                    )
+                    for i in range(count)
+                ]
+            )
         try:
             async with httpx.AsyncClient(timeout=300) as http:
                 for tier in range(depth):
                     below = tiers[tier + 1] if tier + 1 < depth else []
                     suppliers = [(s.node.did, product) for s, product in below]
-                    await asyncio.gather(*(_setup(http, s, _document(p, suppliers))
-                                           for s, p in tiers[tier]))
+                    await asyncio.gather(
+                        *(_setup(http, s, _document(p, suppliers)) for s, p in tiers[tier])
+                    )
                 return await _measure(http, tiers)
         finally:
             for server, _ in servers:
@@ -164,20 +200,27 @@ async def _measure(http: httpx.AsyncClient, tiers: list[list[tuple[Any, str]]]) 
             reports = await asyncio.gather(*(_resolve(http, s, p) for s, p in tiers[tier]))
             per_tier.append((tier, time.perf_counter() - start))
             negotiations += sum(r["negotiations"] for r in reports)
-        runs.append({"total_s": time.perf_counter() - began, "per_tier": per_tier,
-                     "negotiations": negotiations, "cpu_s": time.process_time() - cpu})
-    return {"first": runs[0], "repeat": runs[1],
-            "nodes": sum(len(t) for t in tiers)}
+        runs.append(
+            {
+                "total_s": time.perf_counter() - began,
+                "per_tier": per_tier,
+                "negotiations": negotiations,
+                "cpu_s": time.process_time() - cpu,
+            }
+        )
+    return {"first": runs[0], "repeat": runs[1], "nodes": sum(len(t) for t in tiers)}
 
 
 def _report(depth: int, fanout: int, result: dict[str, Any]) -> None:
     first, repeat = result["first"], result["repeat"]
     tiers = ", ".join(f"tier {t}: {s:.3f} s" for t, s in first["per_tier"])
     rate = first["negotiations"] / first["total_s"] if first["total_s"] else 0.0
-    print(f"D={depth} F={fanout}: {result['nodes']} nodes, first resolution "
-          f"{first['total_s']:.3f} s ({tiers}); {first['negotiations']} negotiations, "
-          f"{rate:.1f} negotiations/s, {first['cpu_s']:.2f} s CPU in this process; repeat with "
-          f"reused agreements/EDRs {repeat['total_s']:.3f} s")
+    print(
+        f"D={depth} F={fanout}: {result['nodes']} nodes, first resolution "
+        f"{first['total_s']:.3f} s ({tiers}); {first['negotiations']} negotiations, "
+        f"{rate:.1f} negotiations/s, {first['cpu_s']:.2f} s CPU in this process; repeat with "
+        f"reused agreements/EDRs {repeat['total_s']:.3f} s"
+    )
 
 
 async def _main() -> None:

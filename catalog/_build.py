@@ -83,8 +83,9 @@ def make_dataset(
 ) -> Dataset | None:
     """The dataset of `asset` under the admitted `definitions`, or None if none selects it."""
     record = asset.record()
-    offers = tuple(make_offer(d, asset.id) for d in definitions
-                   if matches_all(d.assets_selector, record))
+    offers = tuple(
+        make_offer(d, asset.id) for d in definitions if matches_all(d.assets_selector, record)
+    )
     if not offers:
         return None
     properties = {k: v for k, v in asset.properties.items() if k != EDC_NS + "id"}

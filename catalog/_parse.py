@@ -23,7 +23,11 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "participantId": ("participantId", "dspace:participantId", DSPACE_NS + "participantId"),
 }
 _STRUCTURAL = {name for names in _NAMES.values() for name in names} | {
-    "@id", "@type", "@context", "id", "edc:id",
+    "@id",
+    "@type",
+    "@context",
+    "id",
+    "edc:id",
 }
 
 
@@ -64,8 +68,10 @@ def _prefixes(context: Any) -> dict[str, str]:
 def _service(node: Any, path: str) -> DataService:
     if not isinstance(node, Mapping):
         raise CatalogParseError(path, "a DataService is a JSON object")
-    return DataService(_text(node.get("@id"), f"{path}.@id"),
-                       _text(_get(node, "endpointURL"), f"{path}.endpointURL"))
+    return DataService(
+        _text(node.get("@id"), f"{path}.@id"),
+        _text(_get(node, "endpointURL"), f"{path}.endpointURL"),
+    )
 
 
 def _distribution(node: Any, path: str) -> Distribution:
@@ -93,10 +99,14 @@ def _dataset(node: Any, context: Any, prefixes: dict[str, str], path: str) -> Da
     if not isinstance(node, Mapping):
         raise CatalogParseError(path, "a Dataset is a JSON object")
     dataset_id = _text(node.get("@id"), f"{path}.@id")
-    offers = tuple(_offer(o, context, f"{path}.hasPolicy[{i}]")
-                   for i, o in enumerate(_items(_get(node, "hasPolicy"))))
-    distributions = tuple(_distribution(d, f"{path}.distribution[{i}]")
-                          for i, d in enumerate(_items(_get(node, "distribution"))))
+    offers = tuple(
+        _offer(o, context, f"{path}.hasPolicy[{i}]")
+        for i, o in enumerate(_items(_get(node, "hasPolicy")))
+    )
+    distributions = tuple(
+        _distribution(d, f"{path}.distribution[{i}]")
+        for i, d in enumerate(_items(_get(node, "distribution")))
+    )
     properties: dict[str, Any] = {}
     for key, value in node.items():
         if key in _STRUCTURAL:
@@ -126,8 +136,11 @@ def parse_catalog(document: Any) -> Catalog:
     return Catalog(
         id=_text(document.get("@id"), "@id"),
         participant_id="" if participant is None else _text(participant, "participantId"),
-        datasets=tuple(_dataset(d, context, prefixes, f"dataset[{i}]")
-                       for i, d in enumerate(_items(_get(document, "dataset")))),
-        services=tuple(_service(s, f"service[{i}]")
-                       for i, s in enumerate(_items(_get(document, "service")))),
+        datasets=tuple(
+            _dataset(d, context, prefixes, f"dataset[{i}]")
+            for i, d in enumerate(_items(_get(document, "dataset")))
+        ),
+        services=tuple(
+            _service(s, f"service[{i}]") for i, s in enumerate(_items(_get(document, "service")))
+        ),
     )

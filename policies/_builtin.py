@@ -37,8 +37,15 @@ from policies._vocab import CX_POLICY_LEGACY_NS, EDC_IN_FORCE_DATE, LeftOperand,
 
 EQ_ONLY: Final = frozenset({Operator.EQ})
 IDENTITY_OPERATORS: Final = frozenset(
-    {Operator.EQ, Operator.NEQ, Operator.IS_ANY_OF, Operator.IS_NONE_OF, Operator.IS_PART_OF,
-     Operator.IS_ALL_OF, Operator.HAS_PART}
+    {
+        Operator.EQ,
+        Operator.NEQ,
+        Operator.IS_ANY_OF,
+        Operator.IS_NONE_OF,
+        Operator.IS_PART_OF,
+        Operator.IS_ALL_OF,
+        Operator.HAS_PART,
+    }
 )
 ORDERING: Final = frozenset(
     {Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTEQ, Operator.LT, Operator.LTEQ}
@@ -66,8 +73,9 @@ def _compile_participant(constraint: Constraint, scope: Scope, path: str) -> Com
     def check(ctx: PolicyContext) -> Reason | None:
         if test(ctx.participant_id):
             return None
-        return unsatisfied(constraint, path, "participant not allowed", expected,
-                           ctx.participant_id)
+        return unsatisfied(
+            constraint, path, "participant not allowed", expected, ctx.participant_id
+        )
 
     return Compiled(check=check)
 
@@ -103,8 +111,9 @@ def _compile_framework(constraint: Constraint, scope: Scope, path: str) -> Compi
         if found and (not version or version in versions):
             return None
         actual = versions or None
-        wanted = f"valid {types[1]} or {types[0]}" + (f" with contractVersion {version}"
-                                                         if version else "")
+        wanted = f"valid {types[1]} or {types[0]}" + (
+            f" with contractVersion {version}" if version else ""
+        )
         return unsatisfied(constraint, path, f"no {wanted}", text, actual)
 
     return Compiled(check=check)
@@ -113,9 +122,11 @@ def _compile_framework(constraint: Constraint, scope: Scope, path: str) -> Compi
 def business_partner_numbers(ctx: PolicyContext) -> frozenset[str]:
     """The counterparty's BPNs, from the BPN claims of its valid credentials."""
     return frozenset(
-        str(c.claims[claim]) for c in ctx.credentials
+        str(c.claims[claim])
+        for c in ctx.credentials
         if c.valid_for(ctx.participant_id, ctx.now)
-        for claim in BPN_CLAIMS if claim in c.claims
+        for claim in BPN_CLAIMS
+        if claim in c.claims
     )
 
 
@@ -138,8 +149,12 @@ def _compile_group(constraint: Constraint, scope: Scope, path: str) -> Compiled:
     test = collection_test(constraint.operator, expected)
 
     # Shortcut on the DID's groups only where more groups can never turn true into false.
-    monotone = constraint.operator in (Operator.IS_ANY_OF, Operator.IS_ALL_OF, Operator.HAS_PART,
-                                       Operator.EQ)
+    monotone = constraint.operator in (
+        Operator.IS_ANY_OF,
+        Operator.IS_ALL_OF,
+        Operator.HAS_PART,
+        Operator.EQ,
+    )
 
     def check(ctx: PolicyContext) -> Reason | None:
         me = ctx.participant_id
@@ -151,8 +166,9 @@ def _compile_group(constraint: Constraint, scope: Scope, path: str) -> Compiled:
             groups |= {g for g, members in ctx.partner_groups.items() if bpns & members}
         if test(groups):
             return None
-        return unsatisfied(constraint, path, "business partner group not allowed", expected,
-                           sorted(groups))
+        return unsatisfied(
+            constraint, path, "business partner group not allowed", expected, sorted(groups)
+        )
 
     return Compiled(check=check)
 
@@ -165,8 +181,12 @@ def _compile_purpose(constraint: Constraint, scope: Scope, path: str) -> Compile
     raw = _expected(constraint)
     expected = _purpose(raw) if isinstance(raw, str) else frozenset(_purpose(str(v)) for v in raw)
     test = scalar_test(constraint.operator, expected)
-    accepted = note(constraint, path, "accepted_by_contract",
-                    "no purpose declared; the purpose binds the counterparty as a contract term")
+    accepted = note(
+        constraint,
+        path,
+        "accepted_by_contract",
+        "no purpose declared; the purpose binds the counterparty as a contract term",
+    )
 
     def check(ctx: PolicyContext) -> Reason | None:
         if ctx.purpose is None or test(_purpose(ctx.purpose)):
@@ -183,8 +203,9 @@ def _compile_datetime(constraint: Constraint, scope: Scope, path: str) -> Compil
     def check(ctx: PolicyContext) -> Reason | None:
         if compare(ctx.now, bound):
             return None
-        return unsatisfied(constraint, path, "outside the validity window", bound.isoformat(),
-                           ctx.now.isoformat())
+        return unsatisfied(
+            constraint, path, "outside the validity window", bound.isoformat(), ctx.now.isoformat()
+        )
 
     return Compiled(check=check)
 
@@ -193,20 +214,35 @@ def _agreement_check(
     constraint: Constraint, scope: Scope, path: str, limit: timedelta, compare_op: str
 ) -> Compiled:
     if scope not in AGREEMENT_SCOPES:
-        return Compiled(note=note(constraint, path, "deferred",
-                                  "agreement-relative; checked once an agreement exists"))
+        return Compiled(
+            note=note(
+                constraint, path, "deferred", "agreement-relative; checked once an agreement exists"
+            )
+        )
     compare = comparator(compare_op)
 
     def check(ctx: PolicyContext) -> Reason | None:
         if ctx.agreement is None:
-            return Reason("missing_agreement", "agreement-relative constraint without an agreement",
-                          path, constraint.left_operand, constraint.operator,
-                          str(constraint.right_operand), None, constraint.uid)
+            return Reason(
+                "missing_agreement",
+                "agreement-relative constraint without an agreement",
+                path,
+                constraint.left_operand,
+                constraint.operator,
+                str(constraint.right_operand),
+                None,
+                constraint.uid,
+            )
         elapsed = ctx.now - ctx.agreement.signed_at
         if compare(elapsed, limit):
             return None
-        return unsatisfied(constraint, path, "agreement period exceeded",
-                           f"{limit.total_seconds():g}s", f"{elapsed.total_seconds():g}s")
+        return unsatisfied(
+            constraint,
+            path,
+            "agreement period exceeded",
+            f"{limit.total_seconds():g}s",
+            f"{elapsed.total_seconds():g}s",
+        )
 
     return Compiled(check=check)
 
@@ -227,8 +263,9 @@ def _compile_usage_end_date(constraint: Constraint, scope: Scope, path: str) -> 
     def check(ctx: PolicyContext) -> Reason | None:
         if ctx.now <= end:
             return None
-        return unsatisfied(constraint, path, "usage period ended", end.isoformat(),
-                           ctx.now.isoformat())
+        return unsatisfied(
+            constraint, path, "usage period ended", end.isoformat(), ctx.now.isoformat()
+        )
 
     return Compiled(check=check)
 
@@ -255,31 +292,51 @@ def _identity_functions() -> list[ConstraintFunction]:
     lo = LeftOperand
     return [
         ConstraintFunction(
-            "participant-id", (lo.PARTICIPANT_ID,), IDENTITY_OPERATORS, _compile_participant,
-            "The counterparty's participant id (DID) equals / is (not) in the listed DIDs."),
+            "participant-id",
+            (lo.PARTICIPANT_ID,),
+            IDENTITY_OPERATORS,
+            _compile_participant,
+            "The counterparty's participant id (DID) equals / is (not) in the listed DIDs.",
+        ),
         ConstraintFunction(
-            "membership", (lo.MEMBERSHIP, _legacy(lo.MEMBERSHIP)), EQ_ONLY, _compile_membership,
-            "`active`: the counterparty holds a valid MembershipCredential.", CREDENTIAL_SCOPES),
+            "membership",
+            (lo.MEMBERSHIP, _legacy(lo.MEMBERSHIP)),
+            EQ_ONLY,
+            _compile_membership,
+            "`active`: the counterparty holds a valid MembershipCredential.",
+            CREDENTIAL_SCOPES,
+        ),
         ConstraintFunction(
-            "framework-agreement", (lo.FRAMEWORK_AGREEMENT, _legacy(lo.FRAMEWORK_AGREEMENT)),
-            EQ_ONLY, _compile_framework,
+            "framework-agreement",
+            (lo.FRAMEWORK_AGREEMENT, _legacy(lo.FRAMEWORK_AGREEMENT)),
+            EQ_ONLY,
+            _compile_framework,
             "`<Subtype>[:<version>]`: a valid <Subtype>FrameworkCredential or <Subtype>Credential"
-            " whose contractVersion equals the version.", CREDENTIAL_SCOPES),
+            " whose contractVersion equals the version.",
+            CREDENTIAL_SCOPES,
+        ),
         ConstraintFunction(
             "business-partner-number",
             (lo.BUSINESS_PARTNER_NUMBER, _legacy(lo.BUSINESS_PARTNER_NUMBER)),
-            IDENTITY_OPERATORS, _compile_bpn,
+            IDENTITY_OPERATORS,
+            _compile_bpn,
             "The BPN claimed in the counterparty's valid credentials is (not) in the list.",
-            CREDENTIAL_SCOPES),
+            CREDENTIAL_SCOPES,
+        ),
         ConstraintFunction(
             "business-partner-group",
             (lo.BUSINESS_PARTNER_GROUP, _legacy(lo.BUSINESS_PARTNER_GROUP)),
-            IDENTITY_OPERATORS, _compile_group,
-            "The provider's groups holding the counterparty's DID (or BPN) meet the list."),
+            IDENTITY_OPERATORS,
+            _compile_group,
+            "The provider's groups holding the counterparty's DID (or BPN) meet the list.",
+        ),
         ConstraintFunction(
-            "usage-purpose", (lo.PURPOSE, lo.USAGE_PURPOSE, _legacy(lo.USAGE_PURPOSE)),
-            IDENTITY_OPERATORS, _compile_purpose,
-            "The declared purpose is among the allowed ones; undeclared = accepted by contract."),
+            "usage-purpose",
+            (lo.PURPOSE, lo.USAGE_PURPOSE, _legacy(lo.USAGE_PURPOSE)),
+            IDENTITY_OPERATORS,
+            _compile_purpose,
+            "The declared purpose is among the allowed ones; undeclared = accepted by contract.",
+        ),
     ]
 
 
@@ -287,22 +344,39 @@ def _time_functions() -> list[ConstraintFunction]:
     lo = LeftOperand
     return [
         ConstraintFunction(
-            "date-time", (lo.DATE_TIME,), ORDERING, _compile_datetime,
-            "The current time compared with an xsd:dateTime (validity window)."),
+            "date-time",
+            (lo.DATE_TIME,),
+            ORDERING,
+            _compile_datetime,
+            "The current time compared with an xsd:dateTime (validity window).",
+        ),
         ConstraintFunction(
-            "elapsed-time", (lo.ELAPSED_TIME,), ORDERING, _compile_elapsed,
-            "Time since the agreement was signed compared with an xsd:duration."),
+            "elapsed-time",
+            (lo.ELAPSED_TIME,),
+            ORDERING,
+            _compile_elapsed,
+            "Time since the agreement was signed compared with an xsd:duration.",
+        ),
         ConstraintFunction(
-            "data-usage-end-date", (lo.DATA_USAGE_END_DATE, _legacy(lo.DATA_USAGE_END_DATE)),
-            EQ_ONLY, _compile_usage_end_date, "Use allowed until the given xsd:dateTime."),
+            "data-usage-end-date",
+            (lo.DATA_USAGE_END_DATE, _legacy(lo.DATA_USAGE_END_DATE)),
+            EQ_ONLY,
+            _compile_usage_end_date,
+            "Use allowed until the given xsd:dateTime.",
+        ),
         ConstraintFunction(
             "data-usage-end-duration-days",
             (lo.DATA_USAGE_END_DURATION_DAYS, _legacy(lo.DATA_USAGE_END_DURATION_DAYS)),
-            EQ_ONLY, _compile_usage_end_days,
-            "Use allowed for N days from the agreement's signing."),
+            EQ_ONLY,
+            _compile_usage_end_days,
+            "Use allowed for N days from the agreement's signing.",
+        ),
         ConstraintFunction(
-            "edc-in-force-date", (EDC_IN_FORCE_DATE,), ORDERING, _compile_in_force,
+            "edc-in-force-date",
+            (EDC_IN_FORCE_DATE,),
+            ORDERING,
+            _compile_in_force,
             "EDC's contract validity: now compared with an xsd:dateTime or with "
-            "`contractAgreement+<n>(s|m|h|d)`."),
+            "`contractAgreement+<n>(s|m|h|d)`.",
+        ),
     ]
-

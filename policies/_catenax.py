@@ -65,8 +65,14 @@ def _validate(constraint: Constraint, kind: str) -> None:
 def _compiler(kind: str) -> Callable[[Constraint, Scope, str], Compiled]:
     def compile_term(constraint: Constraint, scope: Scope, path: str) -> Compiled:
         _validate(constraint, kind)
-        return Compiled(note=note(constraint, path, "accepted_by_contract",
-                                  "Catena-X contractual term, binding by agreement"))
+        return Compiled(
+            note=note(
+                constraint,
+                path,
+                "accepted_by_contract",
+                "Catena-X contractual term, binding by agreement",
+            )
+        )
 
     return compile_term
 
@@ -75,13 +81,15 @@ def contractual_functions() -> list[ConstraintFunction]:
     """One accept-as-contract-term function per Catena-X contractual left operand."""
     out = []
     for name, (operator, kind) in CONTRACTUAL_TERMS.items():
-        out.append(ConstraintFunction(
-            name=f"cx-{name}",
-            left_operands=(CX_POLICY_NS + name, CX_POLICY_LEGACY_NS + name),
-            operators=frozenset({operator}),
-            compile=_compiler(kind),
-            description=f"Catena-X {name}: validated, then accepted as a contract term.",
-        ))
+        out.append(
+            ConstraintFunction(
+                name=f"cx-{name}",
+                left_operands=(CX_POLICY_NS + name, CX_POLICY_LEGACY_NS + name),
+                operators=frozenset({operator}),
+                compile=_compiler(kind),
+                description=f"Catena-X {name}: validated, then accepted as a contract term.",
+            )
+        )
     return out
 
 

@@ -21,8 +21,13 @@ class RightOperandError(ValueError):
 
 
 SET_OPERATORS: Final = frozenset(
-    {Operator.IS_ANY_OF, Operator.IS_NONE_OF, Operator.IS_ALL_OF, Operator.HAS_PART,
-     Operator.IS_PART_OF}
+    {
+        Operator.IS_ANY_OF,
+        Operator.IS_NONE_OF,
+        Operator.IS_ALL_OF,
+        Operator.HAS_PART,
+        Operator.IS_PART_OF,
+    }
 )
 ORDER_OPERATORS: Final = frozenset(
     {Operator.EQ, Operator.NEQ, Operator.GT, Operator.GTEQ, Operator.LT, Operator.LTEQ}
@@ -115,7 +120,9 @@ _FRACTION: Final = re.compile(r"\.\d{7,}")  # EDC writes nanoseconds; Python rea
 def parse_datetime(value: RightOperand) -> datetime:
     """An xsd:dateTime (or xsd:date, as midnight) right operand; no offset means UTC."""
     if isinstance(value, TypedLiteral) and value.datatype not in (
-        XSD_NS + "dateTime", XSD_NS + "date", XSD_NS + "dateTimeStamp"
+        XSD_NS + "dateTime",
+        XSD_NS + "date",
+        XSD_NS + "dateTimeStamp",
     ):
         raise RightOperandError(f"expected an xsd:dateTime, got datatype {value.datatype}")
     text = _FRACTION.sub(lambda m: m.group(0)[:7], single_string(value))
@@ -143,8 +150,13 @@ def parse_duration(value: RightOperand) -> timedelta:
     if match is None:
         raise RightOperandError(f"not an xsd:duration without years/months: {text!r}")
     parts = {k: float(v) for k, v in match.groupdict().items() if v is not None}
-    return timedelta(weeks=parts.get("w", 0), days=parts.get("d", 0), hours=parts.get("h", 0),
-                     minutes=parts.get("m", 0), seconds=parts.get("s", 0))
+    return timedelta(
+        weeks=parts.get("w", 0),
+        days=parts.get("d", 0),
+        hours=parts.get("h", 0),
+        minutes=parts.get("m", 0),
+        seconds=parts.get("s", 0),
+    )
 
 
 def parse_non_negative_int(value: RightOperand) -> int:

@@ -18,7 +18,6 @@ from typing import Any, NewType
 Did = NewType("Did", str)
 
 
-
 class Scope(StrEnum):
     """Where a policy is enforced (DESIGN.md "Rules that make it sovereign")."""
 
@@ -110,6 +109,7 @@ class PolicyContext:
     def valid_credentials(self, type_name: str) -> tuple[CredentialClaim, ...]:
         """The counterparty's credentials of `type_name` that are valid at `now`."""
         return tuple(
-            c for c in self.credentials
+            c
+            for c in self.credentials
             if c.has_type(type_name) and c.valid_for(self.participant_id, self.now)
         )

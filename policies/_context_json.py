@@ -57,7 +57,9 @@ def _credential(doc: Any, field: str) -> CredentialClaim:
     if not isinstance(issuer, str):
         raise ContextError(f"{field}.issuer", "required")
     return CredentialClaim(
-        types=frozenset(str(t) for t in types), issuer=issuer, subject_id=subject["id"],
+        types=frozenset(str(t) for t in types),
+        issuer=issuer,
+        subject_id=subject["id"],
         claims={k: v for k, v in subject.items() if k != "id"},
         issued_at=_optional_time(doc, ("validFrom", "issuanceDate"), field),
         expires_at=_optional_time(doc, ("validUntil", "expirationDate"), field),
@@ -78,8 +80,9 @@ def parse_context(doc: Any) -> PolicyContext:
     if agreement is not None:
         if not isinstance(agreement, Mapping) or not isinstance(agreement.get("id"), str):
             raise ContextError("agreement.id", "required")
-        agreement = AgreementInfo(agreement["id"],
-                                  _time(agreement.get("signedAt"), "agreement.signedAt"))
+        agreement = AgreementInfo(
+            agreement["id"], _time(agreement.get("signedAt"), "agreement.signedAt")
+        )
     groups = doc.get("partnerGroups") or {}
     if not isinstance(groups, Mapping):
         raise ContextError("partnerGroups", "an object of group -> list of ids")
@@ -87,9 +90,12 @@ def parse_context(doc: Any) -> PolicyContext:
     if purpose is not None and not isinstance(purpose, str):
         raise ContextError("purpose", "a string")
     return PolicyContext(
-        participant_id=participant, now=_time(doc["now"], "now"),
-        credentials=tuple(_credential(c, f"credentials[{i}]")
-                          for i, c in enumerate(doc.get("credentials") or [])),
-        purpose=purpose, agreement=agreement,
+        participant_id=participant,
+        now=_time(doc["now"], "now"),
+        credentials=tuple(
+            _credential(c, f"credentials[{i}]") for i, c in enumerate(doc.get("credentials") or [])
+        ),
+        purpose=purpose,
+        agreement=agreement,
         partner_groups={str(k): frozenset(str(m) for m in v) for k, v in groups.items()},
     )

@@ -50,8 +50,11 @@ class Reason:
         out: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.path:
             out["path"] = self.path
-        for key, value in (("leftOperand", self.left_operand), ("operator", self.operator),
-                           ("constraintId", self.constraint_id)):
+        for key, value in (
+            ("leftOperand", self.left_operand),
+            ("operator", self.operator),
+            ("constraintId", self.constraint_id),
+        ):
             if value is not None:
                 out[key] = value
         if self.expected is not None:

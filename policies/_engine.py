@@ -56,10 +56,18 @@ class _Build:
     notes: list[Reason] = field(default_factory=list)
 
     def deny(self, code: str, message: str, path: str, item: Constraint | None = None) -> Node:
-        self.errors.append(Reason(
-            code, message, path,
-            item.left_operand if item else None, item.operator if item else None,
-            item.right_operand if item else None, None, item.uid if item else None))
+        self.errors.append(
+            Reason(
+                code,
+                message,
+                path,
+                item.left_operand if item else None,
+                item.operator if item else None,
+                item.right_operand if item else None,
+                None,
+                item.uid if item else None,
+            )
+        )
         reason = self.errors[-1]
         return lambda _ctx: (reason,)
 
@@ -75,15 +83,19 @@ def _atomic(item: Constraint, path: str, build: _Build, checkable: list[bool]) -
         return build.deny("unknown_operator", f"unknown operator {item.operator}", path, item)
     if item.operator not in function.operators:
         checkable.append(False)
-        return build.deny("unsupported_operator",
-                          f"operator {short_name(item.operator)} not supported for {name}",
-                          path, item)
+        return build.deny(
+            "unsupported_operator",
+            f"operator {short_name(item.operator)} not supported for {name}",
+            path,
+            item,
+        )
     unsupported = [key for key, _ in item.extras if key not in ANNOTATION_PROPERTIES]
     if unsupported:
         checkable.append(False)
         keys = ", ".join(unsupported)
-        return build.deny("unsupported_property", f"unsupported constraint property {keys}",
-                          path, item)
+        return build.deny(
+            "unsupported_property", f"unsupported constraint property {keys}", path, item
+        )
     return _compiled_node(item, path, build, checkable)
 
 
@@ -92,16 +104,26 @@ def _compiled_node(item: Constraint, path: str, build: _Build, checkable: list[b
     assert function is not None
     if build.scope not in function.scopes:
         checkable.append(False)
-        build.notes.append(Reason("deferred", f"{short_name(item.left_operand)}: not checked in "
-                                  f"scope {build.scope.value}", path, item.left_operand,
-                                  item.operator, item.right_operand, None, item.uid))
+        build.notes.append(
+            Reason(
+                "deferred",
+                f"{short_name(item.left_operand)}: not checked in scope {build.scope.value}",
+                path,
+                item.left_operand,
+                item.operator,
+                item.right_operand,
+                None,
+                item.uid,
+            )
+        )
         return _satisfied
     try:
         compiled: Compiled = function.compile(item, build.scope, path)
     except RightOperandError as exc:
         checkable.append(False)
-        return build.deny("invalid_right_operand",
-                          f"{short_name(item.left_operand)}: {exc}", path, item)
+        return build.deny(
+            "invalid_right_operand", f"{short_name(item.left_operand)}: {exc}", path, item
+        )
     if compiled.error is not None:
         checkable.append(False)
         build.errors.append(compiled.error)
@@ -157,9 +179,15 @@ def _exactly_one(children: list[Node], path: str) -> Node:
             return ()
         if holding == 0:
             return tuple(r for failed in results for r in failed)
-        return (Reason("constraint_unsatisfied",
-                       f"xone: {holding} alternatives hold, exactly one must", path,
-                       expected=1, actual=holding),)
+        return (
+            Reason(
+                "constraint_unsatisfied",
+                f"xone: {holding} alternatives hold, exactly one must",
+                path,
+                expected=1,
+                actual=holding,
+            ),
+        )
 
     return node
 
@@ -168,8 +196,10 @@ def _constraint(item: ConstraintLike, path: str, build: _Build, checkable: list[
     if isinstance(item, Constraint):
         return _atomic(item, path, build, checkable)
     name = item.operator.removeprefix("http://www.w3.org/ns/odrl/2/")
-    children = [_constraint(c, f"{path}.{name}[{i}]", build, checkable)
-                for i, c in enumerate(item.constraints)]
+    children = [
+        _constraint(c, f"{path}.{name}[{i}]", build, checkable)
+        for i, c in enumerate(item.constraints)
+    ]
     if not children:
         return build.deny("invalid_right_operand", f"empty {name}", path)
     if item.operator is LogicalOperator.OR:
@@ -179,10 +209,12 @@ def _constraint(item: ConstraintLike, path: str, build: _Build, checkable: list[
     return _all(children)
 
 
-def _conjunction(items: tuple[ConstraintLike, ...], path: str, build: _Build,
-                 checkable: list[bool]) -> Node:
-    children = [_constraint(c, f"{path}.constraint[{i}]", build, checkable)
-                for i, c in enumerate(items)]
+def _conjunction(
+    items: tuple[ConstraintLike, ...], path: str, build: _Build, checkable: list[bool]
+) -> Node:
+    children = [
+        _constraint(c, f"{path}.constraint[{i}]", build, checkable) for i, c in enumerate(items)
+    ]
     return _all(children) if children else _satisfied
 
 
@@ -212,8 +244,13 @@ def _permission(rule: Permission, path: str, build: _Build) -> Node | None:
         _duty(duty, f"{path}.duty[{i}]", build)
     node = _conjunction(rule.constraints, path, build, [])
     if rule.action not in GRANTING_ACTIONS:
-        build.notes.append(Reason("other_action", f"permission for {short_name(rule.action)} "
-                                  "does not grant use; not evaluated", path))
+        build.notes.append(
+            Reason(
+                "other_action",
+                f"permission for {short_name(rule.action)} does not grant use; not evaluated",
+                path,
+            )
+        )
         return None
     return node
 
@@ -224,8 +261,13 @@ def _prohibition(rule: Prohibition, path: str, build: _Build) -> Node | None:
     checkable: list[bool] = []
     node = _conjunction(rule.constraints, path, build, checkable)
     if rule.action not in GRANTING_ACTIONS or not all(checkable):
-        build.notes.append(Reason("accepted_by_contract", f"prohibition of "
-                                  f"{short_name(rule.action)} accepted as a contract term", path))
+        build.notes.append(
+            Reason(
+                "accepted_by_contract",
+                f"prohibition of {short_name(rule.action)} accepted as a contract term",
+                path,
+            )
+        )
         return None
     return node
 
@@ -277,22 +319,34 @@ def compile_policy(
 ) -> CompiledPolicy:
     """Compile `policy` for `scope` (cached); unknown terms become static denials."""
     build = _Build(Scope(scope), registry)
-    granting = [node for i, rule in enumerate(policy.permissions)
-                if (node := _permission(rule, f"permission[{i}]", build)) is not None]
+    granting = [
+        node
+        for i, rule in enumerate(policy.permissions)
+        if (node := _permission(rule, f"permission[{i}]", build)) is not None
+    ]
     prohibitions = tuple(
-        (f"prohibition[{i}]", node) for i, rule in enumerate(policy.prohibitions)
-        if (node := _prohibition(rule, f"prohibition[{i}]", build)) is not None)
+        (f"prohibition[{i}]", node)
+        for i, rule in enumerate(policy.prohibitions)
+        if (node := _prohibition(rule, f"prohibition[{i}]", build)) is not None
+    )
     for i, duty in enumerate(policy.obligations):
         _duty(duty, f"obligation[{i}]", build)
     _policy_properties(policy, build)
     if not granting and not build.errors:
         build.deny("no_permission", "no permission grants use", "permission")
-    return CompiledPolicy(build.scope, tuple(build.errors), tuple(build.notes),
-                          _all(granting) if granting else _satisfied, prohibitions)
+    return CompiledPolicy(
+        build.scope,
+        tuple(build.errors),
+        tuple(build.notes),
+        _all(granting) if granting else _satisfied,
+        prohibitions,
+    )
 
 
 def evaluate(
-    policy: Policy, scope: Scope | str, context: PolicyContext,
+    policy: Policy,
+    scope: Scope | str,
+    context: PolicyContext,
     registry: ConstraintRegistry = DEFAULT_REGISTRY,
 ) -> Decision:
     """Evaluate `policy` in `scope` for `context`: allowed, with a reason per failed check."""

@@ -60,8 +60,13 @@ def _flatten_and(items: tuple[ConstraintLike, ...]) -> list[ConstraintLike]:
 
 def _canon(item: ConstraintLike) -> Hashable:
     if isinstance(item, Constraint):
-        return ("atom", item.left_operand, item.operator,
-                _operand(item.operator, item.right_operand), item.extras)
+        return (
+            "atom",
+            item.left_operand,
+            item.operator,
+            _operand(item.operator, item.right_operand),
+            item.extras,
+        )
     if item.operator is LogicalOperator.AND_SEQUENCE:
         return ("andSequence", tuple(_canon(c) for c in item.constraints))
     if item.operator is LogicalOperator.AND:
@@ -90,20 +95,25 @@ def normalise(policy: Policy) -> Hashable:
 
 
 def _describe(kind: str, rule: Permission | Prohibition | Duty) -> str:
-    field = {"permission": "permissions", "prohibition": "prohibitions",
-             "obligation": "obligations"}[kind]
+    field = {
+        "permission": "permissions",
+        "prohibition": "prohibitions",
+        "obligation": "obligations",
+    }[kind]
     body = to_dsp(Policy(**{field: (rule,)}))[kind][0]  # type: ignore[arg-type]
     return json.dumps(body, sort_keys=True)
 
 
 def _rule_differences(
-    kind: str, offered: tuple[Permission | Prohibition | Duty, ...],
+    kind: str,
+    offered: tuple[Permission | Prohibition | Duty, ...],
     requested: tuple[Permission | Prohibition | Duty, ...],
 ) -> list[str]:
     want = {_rule(r): r for r in offered}
     got = {_rule(r): r for r in requested}
-    out = [f"{kind} missing from the request: {_describe(kind, want[k])}"
-           for k in want if k not in got]
+    out = [
+        f"{kind} missing from the request: {_describe(kind, want[k])}" for k in want if k not in got
+    ]
     out += [f"{kind} not in the offer: {_describe(kind, got[k])}" for k in got if k not in want]
     return out
 
@@ -123,10 +133,14 @@ def match_offer(
     elif expected_target is not None and requested.target != expected_target:
         reasons.append(f"target differs: offered {expected_target}, requested {requested.target}")
     expected_assigner = offered.assigner or assigner
-    if requested.assigner is not None and expected_assigner is not None \
-            and requested.assigner != expected_assigner:
-        reasons.append(f"assigner differs: offered {expected_assigner}, "
-                       f"requested {requested.assigner}")
+    if (
+        requested.assigner is not None
+        and expected_assigner is not None
+        and requested.assigner != expected_assigner
+    ):
+        reasons.append(
+            f"assigner differs: offered {expected_assigner}, requested {requested.assigner}"
+        )
     if frozenset(offered.profiles) != frozenset(requested.profiles):
         reasons.append("profile differs")
     for kind, mine, theirs in (

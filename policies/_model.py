@@ -158,9 +158,25 @@ class Policy:
         object.__setattr__(self, "prohibitions", tuple(self.prohibitions))
         object.__setattr__(self, "obligations", tuple(self.obligations))
         object.__setattr__(self, "profiles", tuple(self.profiles))
-        object.__setattr__(self, "_hash", hash((
-            self.type, self.uid, self.assigner, self.assignee, self.target, self.permissions,
-            self.prohibitions, self.obligations, self.profiles, self.timestamp, self.extras)))
+        object.__setattr__(
+            self,
+            "_hash",
+            hash(
+                (
+                    self.type,
+                    self.uid,
+                    self.assigner,
+                    self.assignee,
+                    self.target,
+                    self.permissions,
+                    self.prohibitions,
+                    self.obligations,
+                    self.profiles,
+                    self.timestamp,
+                    self.extras,
+                )
+            ),
+        )
 
     def __hash__(self) -> int:
         # Cached: compiled policies are looked up by policy on every evaluation.

@@ -50,11 +50,23 @@ class PolicyDefinition:
 _LOGICAL = {op.value: op for op in LogicalOperator}
 _POLICY_TYPES = {t.value: t for t in PolicyType} | {ODRL_NS + "Policy": PolicyType.SET}
 _POLICY_KEYS = frozenset(
-    ODRL_NS + k for k in ("uid", "permission", "prohibition", "obligation", "target",
-                          "assigner", "assignee", "profile")
+    ODRL_NS + k
+    for k in (
+        "uid",
+        "permission",
+        "prohibition",
+        "obligation",
+        "target",
+        "assigner",
+        "assignee",
+        "profile",
+    )
 ) | {"@id", "@type", "@context", DSPACE_NS + "timestamp"}
 _RULE_KEYS = frozenset(ODRL_NS + k for k in ("uid", "action", "constraint", "duty")) | {
-    "@id", "@type", "@context"}
+    "@id",
+    "@type",
+    "@context",
+}
 _CONSTRAINT_KEYS = frozenset(
     ODRL_NS + k for k in ("uid", "leftOperand", "operator", "rightOperand")
 ) | {"@id", "@type", "@context"}
@@ -117,8 +129,11 @@ def _keys(node: Mapping[str, object], ctx: ActiveContext) -> dict[str, object]:
 
 def _extras(node: dict[str, object], known: frozenset[str]) -> Extras:
     return tuple(
-        sorted((key, json.dumps(value, sort_keys=True)) for key, value in node.items()
-               if key not in known)
+        sorted(
+            (key, json.dumps(value, sort_keys=True))
+            for key, value in node.items()
+            if key not in known
+        )
     )
 
 
@@ -186,8 +201,12 @@ def parse_constraint(value: object, ctx: ActiveContext, path: str) -> Constraint
     return Constraint(
         _term(node[ODRL_NS + "leftOperand"], ctx, f"{path}.leftOperand"),
         _term(node[ODRL_NS + "operator"], ctx, f"{path}.operator"),
-        _right_operand(node.get(ODRL_NS + "rightOperand"), ctx, f"{path}.rightOperand",
-                       isinstance(value, Mapping) and ODRL_NS + "rightOperand" in value),
+        _right_operand(
+            node.get(ODRL_NS + "rightOperand"),
+            ctx,
+            f"{path}.rightOperand",
+            isinstance(value, Mapping) and ODRL_NS + "rightOperand" in value,
+        ),
         _uid(node, path),
         _extras(node, _CONSTRAINT_KEYS),
     )
@@ -211,24 +230,39 @@ def _action(node: dict[str, object], ctx: ActiveContext, path: str) -> str:
 def parse_duty(value: object, ctx: ActiveContext, path: str) -> Duty:
     """A duty or obligation node."""
     node, ctx = _node(value, ctx, path)
-    return Duty(_action(node, ctx, path), _constraints(node, ctx, path), _uid(node, path),
-                _extras(node, _RULE_KEYS - {ODRL_NS + "duty"}))
+    return Duty(
+        _action(node, ctx, path),
+        _constraints(node, ctx, path),
+        _uid(node, path),
+        _extras(node, _RULE_KEYS - {ODRL_NS + "duty"}),
+    )
 
 
 def parse_permission(value: object, ctx: ActiveContext, path: str) -> Permission:
     """A permission node, with its duties."""
     node, ctx = _node(value, ctx, path)
-    duties = tuple(parse_duty(item, ctx, f"{path}.duty[{i}]")
-                   for i, item in enumerate(_items(node.get(ODRL_NS + "duty"))))
-    return Permission(_action(node, ctx, path), _constraints(node, ctx, path), duties,
-                      _uid(node, path), _extras(node, _RULE_KEYS))
+    duties = tuple(
+        parse_duty(item, ctx, f"{path}.duty[{i}]")
+        for i, item in enumerate(_items(node.get(ODRL_NS + "duty")))
+    )
+    return Permission(
+        _action(node, ctx, path),
+        _constraints(node, ctx, path),
+        duties,
+        _uid(node, path),
+        _extras(node, _RULE_KEYS),
+    )
 
 
 def parse_prohibition(value: object, ctx: ActiveContext, path: str) -> Prohibition:
     """A prohibition node."""
     node, ctx = _node(value, ctx, path)
-    return Prohibition(_action(node, ctx, path), _constraints(node, ctx, path), _uid(node, path),
-                       _extras(node, _RULE_KEYS - {ODRL_NS + "duty"}))
+    return Prohibition(
+        _action(node, ctx, path),
+        _constraints(node, ctx, path),
+        _uid(node, path),
+        _extras(node, _RULE_KEYS - {ODRL_NS + "duty"}),
+    )
 
 
 def _policy_type(node: dict[str, object], ctx: ActiveContext) -> PolicyType:
@@ -257,12 +291,16 @@ def parse_policy(document: object, *, context: object = None) -> Policy:
         assigner=_optional_id(node, "assigner", ""),
         assignee=_optional_id(node, "assignee", ""),
         target=_optional_id(node, "target", ""),
-        permissions=tuple(parse_permission(v, ctx, f"permission[{i}]")
-                          for i, v in enumerate(rules["permission"])),
-        prohibitions=tuple(parse_prohibition(v, ctx, f"prohibition[{i}]")
-                           for i, v in enumerate(rules["prohibition"])),
-        obligations=tuple(parse_duty(v, ctx, f"obligation[{i}]")
-                          for i, v in enumerate(rules["obligation"])),
+        permissions=tuple(
+            parse_permission(v, ctx, f"permission[{i}]") for i, v in enumerate(rules["permission"])
+        ),
+        prohibitions=tuple(
+            parse_prohibition(v, ctx, f"prohibition[{i}]")
+            for i, v in enumerate(rules["prohibition"])
+        ),
+        obligations=tuple(
+            parse_duty(v, ctx, f"obligation[{i}]") for i, v in enumerate(rules["obligation"])
+        ),
         profiles=tuple(_string(p, "profile") for p in _items(node.get(ODRL_NS + "profile"))),
         timestamp=None if timestamp is None else _string(timestamp, "timestamp"),
         extras=_extras(node, _POLICY_KEYS),

@@ -47,41 +47,64 @@ class PolicyTemplate:
 
 
 _COMMON: Final = (
-    TemplateOption("purposes", "list", ("cx.pcf.base:1",),
-                   "Allowed usage purposes (Catena-X UsagePurpose); empty for no purpose term."),
+    TemplateOption(
+        "purposes",
+        "list",
+        ("cx.pcf.base:1",),
+        "Allowed usage purposes (Catena-X UsagePurpose); empty for no purpose term.",
+    ),
     TemplateOption("not_before", "datetime", None, "Use allowed from this xsd:dateTime."),
     TemplateOption("not_after", "datetime", None, "Use allowed until this xsd:dateTime."),
-    TemplateOption("usage_days", "int", None,
-                   "Use allowed for N days after the agreement (DataUsageEndDurationDays)."),
+    TemplateOption(
+        "usage_days",
+        "int",
+        None,
+        "Use allowed for N days after the agreement (DataUsageEndDurationDays).",
+    ),
     TemplateOption("uid", "str", None, "The policy @id."),
     TemplateOption("policy_type", "str", "Set", "Set, Offer or Agreement."),
     TemplateOption("assigner", "str", None, "The provider's participant id (DID)."),
     TemplateOption("target", "str", None, "The asset / dataset id."),
 )
 _FRAMEWORK: Final = (
-    TemplateOption("framework", "str", "Pcf",
-                   "Framework subtype: Pcf (our PcfFrameworkCredential) or "
-                   "DataExchangeGovernance (Catena-X)."),
-    TemplateOption("framework_version", "str", "1.0",
-                   "Required contractVersion of the framework credential; empty for any."),
+    TemplateOption(
+        "framework",
+        "str",
+        "Pcf",
+        "Framework subtype: Pcf (our PcfFrameworkCredential) or DataExchangeGovernance (Catena-X).",
+    ),
+    TemplateOption(
+        "framework_version",
+        "str",
+        "1.0",
+        "Required contractVersion of the framework credential; empty for any.",
+    ),
 )
 _CUSTOMERS: Final = (
     TemplateOption("customers", "list", (), "Participant ids (DIDs) of the allowed customers."),
-    TemplateOption("groups", "list", (),
-                   "Business partner groups (held by the provider) also allowed."),
+    TemplateOption(
+        "groups", "list", (), "Business partner groups (held by the provider) also allowed."
+    ),
     TemplateOption("require_membership", "bool", True, "Also require data-space membership."),
 )
 
 TEMPLATES: Final[dict[str, PolicyTemplate]] = {
-    t.name: t for t in (
-        PolicyTemplate("members-only",
-                       "Any data-space member (valid MembershipCredential).", _COMMON),
-        PolicyTemplate("members-with-pcf-framework",
-                       "Members who signed the PCF framework agreement (valid framework "
-                       "credential with the given contract version).", _FRAMEWORK + _COMMON),
-        PolicyTemplate("named-customers",
-                       "Only the named customers (DIDs) and/or business partner groups.",
-                       _CUSTOMERS + _COMMON),
+    t.name: t
+    for t in (
+        PolicyTemplate(
+            "members-only", "Any data-space member (valid MembershipCredential).", _COMMON
+        ),
+        PolicyTemplate(
+            "members-with-pcf-framework",
+            "Members who signed the PCF framework agreement (valid framework "
+            "credential with the given contract version).",
+            _FRAMEWORK + _COMMON,
+        ),
+        PolicyTemplate(
+            "named-customers",
+            "Only the named customers (DIDs) and/or business partner groups.",
+            _CUSTOMERS + _COMMON,
+        ),
     )
 }
 
@@ -131,8 +154,9 @@ def _common_terms(v: Mapping[str, Any]) -> list[ConstraintLike]:
     if v["not_after"]:
         terms.append(Constraint(LeftOperand.DATE_TIME, Operator.LTEQ, v["not_after"]))
     if v["usage_days"] is not None:
-        terms.append(Constraint(LeftOperand.DATA_USAGE_END_DURATION_DAYS, Operator.EQ,
-                                v["usage_days"]))
+        terms.append(
+            Constraint(LeftOperand.DATA_USAGE_END_DURATION_DAYS, Operator.EQ, v["usage_days"])
+        )
     return terms
 
 
@@ -180,5 +204,10 @@ def policy_template(name: str, **options: Any) -> Policy:
         policy_type = PolicyType(f"http://www.w3.org/ns/odrl/2/{v['policy_type']}")
     except ValueError:
         raise TemplateError("policy_type", "one of Set, Offer, Agreement") from None
-    return Policy(type=policy_type, uid=v["uid"], assigner=v["assigner"], target=v["target"],
-                  permissions=(Permission("use", (constraint,)),))
+    return Policy(
+        type=policy_type,
+        uid=v["uid"],
+        assigner=v["assigner"],
+        target=v["target"],
+        permissions=(Permission("use", (constraint,)),),
+    )

@@ -102,12 +102,48 @@ class LeftOperand(StrEnum):
 ODRL_ACTIONS: Final = frozenset(
     ODRL_NS + name
     for name in (
-        "use", "transfer", "acceptTracking", "aggregate", "annotate", "anonymize", "archive",
-        "attribute", "compensate", "concurrentUse", "delete", "derive", "digitize", "display",
-        "distribute", "ensureExclusivity", "execute", "extract", "give", "grantUse", "include",
-        "index", "inform", "install", "modify", "move", "nextPolicy", "obtainConsent", "play",
-        "present", "print", "read", "reproduce", "reviewPolicy", "sell", "stream", "synchronize",
-        "textToSpeech", "transform", "translate", "uninstall", "watermark",
+        "use",
+        "transfer",
+        "acceptTracking",
+        "aggregate",
+        "annotate",
+        "anonymize",
+        "archive",
+        "attribute",
+        "compensate",
+        "concurrentUse",
+        "delete",
+        "derive",
+        "digitize",
+        "display",
+        "distribute",
+        "ensureExclusivity",
+        "execute",
+        "extract",
+        "give",
+        "grantUse",
+        "include",
+        "index",
+        "inform",
+        "install",
+        "modify",
+        "move",
+        "nextPolicy",
+        "obtainConsent",
+        "play",
+        "present",
+        "print",
+        "read",
+        "reproduce",
+        "reviewPolicy",
+        "sell",
+        "stream",
+        "synchronize",
+        "textToSpeech",
+        "transform",
+        "translate",
+        "uninstall",
+        "watermark",
     )
 )
 GRANTING_ACTIONS: Final = frozenset(
@@ -118,33 +154,85 @@ KNOWN_ACTIONS: Final = ODRL_ACTIONS | GRANTING_ACTIONS
 # ODRL 2.2 left operands (Common Vocabulary §2.4): known vocabulary even where no function exists.
 ODRL_LEFT_OPERANDS: Final = tuple(
     (
-        "absolutePosition", "absoluteSpatialPosition", "absoluteTemporalPosition", "absoluteSize",
-        "count", "dateTime", "delayPeriod", "deliveryChannel", "elapsedTime", "event",
-        "fileFormat", "industry", "language", "media", "meteredTime", "payAmount", "percentage",
-        "product", "purpose", "recipient", "relativePosition", "relativeSpatialPosition",
-        "relativeTemporalPosition", "relativeSize", "resolution", "spatial", "spatialCoordinates",
-        "systemDevice", "timeInterval", "unitOfCount", "version", "virtualLocation",
+        "absolutePosition",
+        "absoluteSpatialPosition",
+        "absoluteTemporalPosition",
+        "absoluteSize",
+        "count",
+        "dateTime",
+        "delayPeriod",
+        "deliveryChannel",
+        "elapsedTime",
+        "event",
+        "fileFormat",
+        "industry",
+        "language",
+        "media",
+        "meteredTime",
+        "payAmount",
+        "percentage",
+        "product",
+        "purpose",
+        "recipient",
+        "relativePosition",
+        "relativeSpatialPosition",
+        "relativeTemporalPosition",
+        "relativeSize",
+        "resolution",
+        "spatial",
+        "spatialCoordinates",
+        "systemDevice",
+        "timeInterval",
+        "unitOfCount",
+        "version",
+        "virtualLocation",
     )
 )
 
 # Catena-X 2025-09 policy profile left operands (policy-profile-2025-09/context/context.jsonld).
 CX_LEFT_OPERANDS: Final = (
-    "AffiliatesBpnl", "AffiliatesRegion", "BusinessPartnerGroup", "BusinessPartnerNumber",
-    "ConfidentialInformationMeasures", "ConfidentialInformationSharing", "ContractReference",
-    "ContractTermination", "DataFrequency", "DataProvisioningEndDate",
-    "DataProvisioningEndDurationDays", "DataUsageEndDate", "DataUsageEndDurationDays",
-    "DataUsageEndDefinition", "ExclusiveUsage", "FrameworkAgreement", "JurisdictionLocation",
-    "JurisdictionLocationReference", "Liability", "ManagedLegalEntityBpnl",
-    "ManagedLegalEntityRegion", "Membership", "Precedence", "UsagePurpose", "UsageRestriction",
-    "VersionChanges", "Warranty", "WarrantyDefinition", "WarrantyDurationMonths",
+    "AffiliatesBpnl",
+    "AffiliatesRegion",
+    "BusinessPartnerGroup",
+    "BusinessPartnerNumber",
+    "ConfidentialInformationMeasures",
+    "ConfidentialInformationSharing",
+    "ContractReference",
+    "ContractTermination",
+    "DataFrequency",
+    "DataProvisioningEndDate",
+    "DataProvisioningEndDurationDays",
+    "DataUsageEndDate",
+    "DataUsageEndDurationDays",
+    "DataUsageEndDefinition",
+    "ExclusiveUsage",
+    "FrameworkAgreement",
+    "JurisdictionLocation",
+    "JurisdictionLocationReference",
+    "Liability",
+    "ManagedLegalEntityBpnl",
+    "ManagedLegalEntityRegion",
+    "Membership",
+    "Precedence",
+    "UsagePurpose",
+    "UsageRestriction",
+    "VersionChanges",
+    "Warranty",
+    "WarrantyDefinition",
+    "WarrantyDurationMonths",
 )
 CS_LEFT_OPERANDS: Final = ("ParticipantId",)
 
 # Annotations that never change a rule's meaning; the engine ignores them.
-ANNOTATION_PROPERTIES: Final = frozenset({
-    "http://www.w3.org/2000/01/rdf-schema#comment", "http://www.w3.org/2000/01/rdf-schema#label",
-    DCT_NS + "title", DCT_NS + "description", EDC_NS + "comment",
-})
+ANNOTATION_PROPERTIES: Final = frozenset(
+    {
+        "http://www.w3.org/2000/01/rdf-schema#comment",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        DCT_NS + "title",
+        DCT_NS + "description",
+        EDC_NS + "comment",
+    }
+)
 # A rule-level target (older EDC catalogs repeat the policy's target on each rule): policies are
 # evaluated per asset, so it adds nothing the engine needs.
 IGNORED_RULE_PROPERTIES: Final = ANNOTATION_PROPERTIES | {ODRL_NS + "target"}
@@ -154,15 +242,48 @@ KNOWN_PROFILE_NAMESPACES: Final = (CX_POLICY_NS, CX_POLICY_LEGACY_NS, CS_POLICY_
 
 # ODRL structural properties (policy, rule and constraint keys).
 ODRL_PROPERTIES: Final = (
-    "uid", "profile", "target", "assigner", "assignee", "permission", "prohibition",
-    "obligation", "duty", "action", "constraint", "leftOperand", "operator", "rightOperand",
-    "and", "or", "xone", "andSequence", "inheritFrom", "conflict", "remedy", "consequence",
-    "failure", "refinement", "rightOperandReference", "dataType", "unit", "status",
+    "uid",
+    "profile",
+    "target",
+    "assigner",
+    "assignee",
+    "permission",
+    "prohibition",
+    "obligation",
+    "duty",
+    "action",
+    "constraint",
+    "leftOperand",
+    "operator",
+    "rightOperand",
+    "and",
+    "or",
+    "xone",
+    "andSequence",
+    "inheritFrom",
+    "conflict",
+    "remedy",
+    "consequence",
+    "failure",
+    "refinement",
+    "rightOperandReference",
+    "dataType",
+    "unit",
+    "status",
 )
 
 _OPERATOR_NAMES: Final = (*tuple(op.value.removeprefix(ODRL_NS) for op in Operator), "isA")
-_TYPE_NAMES: Final = ("Set", "Offer", "Agreement", "Policy", "Permission", "Prohibition",
-                      "Duty", "Constraint", "LogicalConstraint")
+_TYPE_NAMES: Final = (
+    "Set",
+    "Offer",
+    "Agreement",
+    "Policy",
+    "Permission",
+    "Prohibition",
+    "Duty",
+    "Constraint",
+    "LogicalConstraint",
+)
 
 
 def _bare_terms() -> dict[str, str]:
@@ -186,16 +307,60 @@ BARE_TERMS: Final[dict[str, str]] = _bare_terms()
 # The ODRL names the DSP 2025-1 ODRL profile context defines (dsp/context/odrl.jsonld). The DSP
 # form writes these bare; other ODRL terms (dateTime, purpose, display, ...) as `odrl:x`, since a
 # JSON-LD processor would resolve an undefined bare name against the document base.
-DSP_ODRL_NAMES: Final = frozenset({
-    "Policy", "Rule", "profile", "prohibit", "Agreement", "Assertion", "Offer", "Set", "Asset",
-    "hasPolicy", "target", "assignee", "assigner", "Action", "action", "Permission", "permission",
-    "Prohibition", "prohibition", "obligation", "use", "Duty", "duty", "Constraint", "constraint",
-    "Operator", "operator", "RightOperand", "rightOperand", "LeftOperand", "leftOperand", "eq",
-    "gt", "gteq", "lt", "lteq", "neq", "isA", "hasPart", "isPartOf", "isAllOf", "isAnyOf",
-    "isNoneOf", "or", "xone", "and", "andSequence",
-})
+DSP_ODRL_NAMES: Final = frozenset(
+    {
+        "Policy",
+        "Rule",
+        "profile",
+        "prohibit",
+        "Agreement",
+        "Assertion",
+        "Offer",
+        "Set",
+        "Asset",
+        "hasPolicy",
+        "target",
+        "assignee",
+        "assigner",
+        "Action",
+        "action",
+        "Permission",
+        "permission",
+        "Prohibition",
+        "prohibition",
+        "obligation",
+        "use",
+        "Duty",
+        "duty",
+        "Constraint",
+        "constraint",
+        "Operator",
+        "operator",
+        "RightOperand",
+        "rightOperand",
+        "LeftOperand",
+        "leftOperand",
+        "eq",
+        "gt",
+        "gteq",
+        "lt",
+        "lteq",
+        "neq",
+        "isA",
+        "hasPart",
+        "isPartOf",
+        "isAllOf",
+        "isAnyOf",
+        "isNoneOf",
+        "or",
+        "xone",
+        "and",
+        "andSequence",
+    }
+)
 ODRL_BARE: Final[dict[str, str]] = {
-    iri: name for name, iri in BARE_TERMS.items()
+    iri: name
+    for name, iri in BARE_TERMS.items()
     if iri.startswith(ODRL_NS) and name in DSP_ODRL_NAMES
 }
 CX_BARE: Final[dict[str, str]] = {
@@ -208,7 +373,7 @@ def compact_iri(iri: str) -> str:
     for prefix in ("odrl", "cx-policy", "cs-policy", "edc", "dspace", "xsd"):
         namespace = KNOWN_PREFIXES[prefix]
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -216,5 +381,5 @@ def short_name(iri: str) -> str:
     """The readable short form used in reasons and docs (`eq`, `Membership`, `dateTime`)."""
     for namespace in (ODRL_NS, CX_POLICY_NS, CS_POLICY_NS, CX_POLICY_LEGACY_NS):
         if iri.startswith(namespace):
-            return iri[len(namespace):]
+            return iri[len(namespace) :]
     return iri

@@ -93,23 +93,34 @@ def _dsp_term(catenax: bool) -> Callable[[str], Json]:
 
 def _dsp_style(catenax: bool) -> _Style:
     return _Style(
-        key=lambda name: name, term=_dsp_term(catenax), ref=lambda iri: iri,
-        literal=_plain_literal, many=lambda values: [_plain_literal(v) for v in values],
-        extra_key=lambda iri: iri, keep_empty=False,
+        key=lambda name: name,
+        term=_dsp_term(catenax),
+        ref=lambda iri: iri,
+        literal=_plain_literal,
+        many=lambda values: [_plain_literal(v) for v in values],
+        extra_key=lambda iri: iri,
+        keep_empty=False,
     )
 
 
 _EDC_STYLE: Final = _Style(
-    key=lambda name: f"odrl:{name}", term=lambda iri: {"@id": compact_iri(iri)},
-    ref=lambda iri: {"@id": iri}, literal=_plain_literal,
-    many=lambda values: [_plain_literal(v) for v in values], extra_key=compact_iri,
+    key=lambda name: f"odrl:{name}",
+    term=lambda iri: {"@id": compact_iri(iri)},
+    ref=lambda iri: {"@id": iri},
+    literal=_plain_literal,
+    many=lambda values: [_plain_literal(v) for v in values],
+    extra_key=compact_iri,
     keep_empty=True,
 )
 _EXPANDED_STYLE: Final = _Style(
-    key=lambda name: ODRL_NS + name, term=lambda iri: [{"@id": iri}],
-    ref=lambda iri: [{"@id": iri}], literal=lambda v: [_expanded_literal(v)],
+    key=lambda name: ODRL_NS + name,
+    term=lambda iri: [{"@id": iri}],
+    ref=lambda iri: [{"@id": iri}],
+    literal=lambda v: [_expanded_literal(v)],
     many=lambda values: [{"@list": [_expanded_literal(v) for v in values]}],
-    extra_key=lambda iri: iri, keep_empty=False, expanded=True,
+    extra_key=lambda iri: iri,
+    keep_empty=False,
+    expanded=True,
 )
 
 
@@ -167,8 +178,11 @@ def _policy(policy: Policy, style: _Style, type_value: Json) -> dict[str, Json]:
         value = getattr(policy, name)
         if value is not None:
             out[style.key(name)] = style.ref(value)
-    for name, rules in (("permission", policy.permissions), ("prohibition", policy.prohibitions),
-                        ("obligation", policy.obligations)):
+    for name, rules in (
+        ("permission", policy.permissions),
+        ("prohibition", policy.prohibitions),
+        ("obligation", policy.obligations),
+    ):
         if rules or style.keep_empty:
             out[style.key(name)] = [_rule(r, style) for r in rules]
     return _add_extras(out, policy.extras, style)
@@ -186,7 +200,9 @@ def _terms(items: tuple[ConstraintLike, ...]) -> set[str]:
 
 def _catenax_terms(policy: Policy) -> list[str]:
     rules: list[Permission | Prohibition | Duty] = [
-        *policy.permissions, *policy.prohibitions, *policy.obligations,
+        *policy.permissions,
+        *policy.prohibitions,
+        *policy.obligations,
         *(d for p in policy.permissions for d in p.duties),
     ]
     terms = {r.action for r in rules}.union(*(_terms(r.constraints) for r in rules))

@@ -52,8 +52,13 @@ def asset_record(row: AssetRow) -> dict[str, Any]:
     """The flat record management queries filter on (`id`, properties, `createdAt`)."""
     record = asset_entry(row).record()
     record["createdAt"] = int(row.created_at.timestamp() * 1000)
-    record.update({canonical_name(k): v for k, v in row.private_properties.items()
-                   if canonical_name(k) not in record})
+    record.update(
+        {
+            canonical_name(k): v
+            for k, v in row.private_properties.items()
+            if canonical_name(k) not in record
+        }
+    )
     return record
 
 

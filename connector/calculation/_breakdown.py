@@ -89,9 +89,9 @@ def product_figures(result: CalcResult, items: Sequence[str]) -> ProductFigures:
     return ProductFigures(good, pcf)
 
 
-def pcf_lines(pcf: PcfResult, profiles: Mapping[tuple[str, str], Profile]) -> tuple[
-    list[dict[str, Any]], Profile
-]:
+def pcf_lines(
+    pcf: PcfResult, profiles: Mapping[tuple[str, str], Profile]
+) -> tuple[list[dict[str, Any]], Profile]:
     """Per-line contributions of a BOM product and its PCF tier profile."""
     profile: list[Decimal] = [pcf.own_kg_co2e]
     lines = []
@@ -101,16 +101,23 @@ def pcf_lines(pcf: PcfResult, profiles: Mapping[tuple[str, str], Profile]) -> tu
         if supplier is not None:
             _shifted(profile, profiles.get(supplier, ()), c.contribution_kg_co2e)
         else:
-            _add(profile, 1 if c.source.kind is not SourceKind.OWN_DATA else 0,
-                 c.contribution_kg_co2e)
-        lines.append({
-            "line": c.id, "source": kind,
-            "supplier": supplier[0] if supplier else None,
-            "supplierProductId": supplier[1] if supplier else None,
-            "version": dict(c.source.detail).get("version"),
-            "quantity": num(c.quantity), "unit": c.unit,
-            "contributionKgCo2e": num(c.contribution_kg_co2e),
-        })
+            _add(
+                profile,
+                1 if c.source.kind is not SourceKind.OWN_DATA else 0,
+                c.contribution_kg_co2e,
+            )
+        lines.append(
+            {
+                "line": c.id,
+                "source": kind,
+                "supplier": supplier[0] if supplier else None,
+                "supplierProductId": supplier[1] if supplier else None,
+                "version": dict(c.source.detail).get("version"),
+                "quantity": num(c.quantity),
+                "unit": c.unit,
+                "contributionKgCo2e": num(c.contribution_kg_co2e),
+            }
+        )
     return lines, tuple(profile)
 
 
@@ -134,12 +141,15 @@ def see_lines(
             _shifted(profile, profiles.get(supplier, ()), per_t)
         else:
             _add(profile, 0 if x.data_type in ("own_process", "zero_rated") else 1, per_t)
-        lines.append({
-            "line": x.id, "source": "supplier" if supplier else x.data_type,
-            "supplier": supplier[0] if supplier else None,
-            "supplierProductId": supplier[1] if supplier else None,
-            "version": dict(x.source.detail).get("version"),
-            "specificMass": num(x.specific_mass),
-            "contributionTCo2ePerT": num(per_t),
-        })
+        lines.append(
+            {
+                "line": x.id,
+                "source": "supplier" if supplier else x.data_type,
+                "supplier": supplier[0] if supplier else None,
+                "supplierProductId": supplier[1] if supplier else None,
+                "version": dict(x.source.detail).get("version"),
+                "specificMass": num(x.specific_mass),
+                "contributionTCo2ePerT": num(per_t),
+            }
+        )
     return lines, tuple(profile)

@@ -41,8 +41,10 @@ def build_footprint(
             default_value_share=g.default_share_of_total,
         )
     if figures.pcf is None:
-        return bad_request(f"product {product_id}: no BOM product with a PCF is linked to it "
-                           "(a CBAM SEE alone is not a PCF, CALC.md section 14)")
+        return bad_request(
+            f"product {product_id}: no BOM product with a PCF is linked to it "
+            "(a CBAM SEE alone is not a PCF, CALC.md section 14)"
+        )
     return Footprint(
         footprint_id=f"urn:carbonspace:footprint:{product_id}:{version}",
         version=version,
@@ -79,18 +81,24 @@ async def publish_product(
     if isinstance(footprint, Failure):
         return footprint
     published = await publish_footprint(
-        context, product_id, footprint,
+        context,
+        product_id,
+        footprint,
         provenance=json.loads(provenance.to_json()),
         product=_identity(context.settings.node.did, product_id, figures),
     )
     if isinstance(published, Failure):
         return published
     publication = published.value
-    signed = sign_submodel(context.service("identity"), json.loads(publication.submodel_json),
-                           provenance)
-    replaced = await replace_submodel_json(context, publication.submodel_id,
-                                           publication.version,
-                                           json.dumps(signed, ensure_ascii=False))
+    signed = sign_submodel(
+        context.service("identity"), json.loads(publication.submodel_json), provenance
+    )
+    replaced = await replace_submodel_json(
+        context,
+        publication.submodel_id,
+        publication.version,
+        json.dumps(signed, ensure_ascii=False),
+    )
     if isinstance(replaced, Failure):
         return replaced
     await notify_consumers(context, publication.asset_id, product_id, str(publication.version))
@@ -101,7 +109,8 @@ def _identity(did: str, product_id: str, figures: ProductFigures) -> ProductIden
     name = figures.pcf.name if figures.pcf is not None else product_id
     node = did.removeprefix("did:web:")
     return ProductIdentity(
-        product_id=product_id, name=name,
+        product_id=product_id,
+        name=name,
         global_asset_id=f"urn:carbonspace:{node}:product:{quote(product_id, safe='')}",
         cn_code=figures.good.cn_code if figures.good is not None else None,
     )

@@ -41,11 +41,20 @@ async def import_file(
     if isinstance(imported, Failure):
         return failure_response(request, imported)
     recomputed = await recompute_installation(context, imported.value.installation_id)
-    products = [] if isinstance(recomputed, Failure) else [
-        {"productId": c.product_id, "version": c.version, "published": c.published,
-         "result": c.result, "problems": list(c.problems)}
-        for c in recomputed.value
-    ]
+    products = (
+        []
+        if isinstance(recomputed, Failure)
+        else [
+            {
+                "productId": c.product_id,
+                "version": c.version,
+                "published": c.published,
+                "result": c.result,
+                "problems": list(c.problems),
+            }
+            for c in recomputed.value
+        ]
+    )
     return {
         "installationId": imported.value.installation_id,
         "links": imported.value.links,
@@ -57,8 +66,12 @@ async def import_file(
 @management_router.get("")
 async def installations(context: NodeContext = Depends(get_context)) -> list[dict[str, Any]]:
     return [
-        {"installationId": row.installation_id, "links": row.links, "sha256": row.sha256,
-         "importedAt": row.imported_at.isoformat()}
+        {
+            "installationId": row.installation_id,
+            "links": row.links,
+            "sha256": row.sha256,
+            "importedAt": row.imported_at.isoformat(),
+        }
         for row in await list_installations(context)
     ]
 
@@ -71,6 +84,11 @@ async def product(
         row = await session.get(ComputedFootprintRow, product_id)
     if row is None:
         return failure_response(request, not_found(f"product {product_id} is not computed"))
-    return {"productId": row.product_id, "installationId": row.installation_id,
-            "version": row.version, "result": row.result, "breakdown": row.breakdown,
-            "computedAt": row.computed_at.isoformat()}
+    return {
+        "productId": row.product_id,
+        "installationId": row.installation_id,
+        "version": row.version,
+        "result": row.result,
+        "breakdown": row.breakdown,
+        "computedAt": row.computed_at.isoformat(),
+    }

@@ -64,8 +64,9 @@ def parse_document(document: Mapping[str, Any]) -> Ok[CalcInput] | Failure:
 
 
 def _refused(errors: list[CalcError]) -> Failure:
-    return bad_request(f"installation file refused: {len(errors)} problem(s)",
-                       *(str(error) for error in errors))
+    return bad_request(
+        f"installation file refused: {len(errors)} problem(s)", *(str(error) for error in errors)
+    )
 
 
 def default_links(model: CalcInput) -> dict[str, str]:
@@ -78,11 +79,16 @@ def default_links(model: CalcInput) -> dict[str, str]:
 def check_links(model: CalcInput, links: Mapping[str, str]) -> Failure | None:
     """Links may only name goods / BOM products of the file, and link each to one product."""
     known = set(default_links(model))
-    problems = [f"links.{item}: no good or BOM product with this id in the file"
-                for item in sorted(links) if item not in known]
-    problems += [f"links.{item}: product id must be a non-empty string"
-                 for item, product in sorted(links.items())
-                 if not isinstance(product, str) or not product.strip()]
+    problems = [
+        f"links.{item}: no good or BOM product with this id in the file"
+        for item in sorted(links)
+        if item not in known
+    ]
+    problems += [
+        f"links.{item}: product id must be a non-empty string"
+        for item, product in sorted(links.items())
+        if not isinstance(product, str) or not product.strip()
+    ]
     if problems:
         return bad_request(f"installation file refused: {len(problems)} problem(s)", *problems)
     return None
@@ -107,9 +113,13 @@ async def import_installation(
         row = await session.get(InstallationFileRow, installation_id)
         replaced = row is not None
         if row is None:
-            row = InstallationFileRow(installation_id=installation_id, document=document,
-                                      links=merged, sha256=digest,
-                                      imported_at=context.clock.now())
+            row = InstallationFileRow(
+                installation_id=installation_id,
+                document=document,
+                links=merged,
+                sha256=digest,
+                imported_at=context.clock.now(),
+            )
         row.document, row.links, row.sha256 = document, merged, digest
         row.imported_at = context.clock.now()
         session.add(row)

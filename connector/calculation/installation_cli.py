@@ -20,8 +20,9 @@ from connector.outcome import Failure
 from connector.settings import SettingsError, load_settings
 from connector.upstream._client import management_client
 
-installation_app = typer.Typer(help="The node's own installation data (calc input files).",
-                               no_args_is_help=True)
+installation_app = typer.Typer(
+    help="The node's own installation data (calc input files).", no_args_is_help=True
+)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -44,9 +45,12 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def import_command(
     node_dir: Annotated[Path, typer.Argument(help="The node directory")],
     file: Annotated[Path, typer.Argument(help="Installation file (.json, .yaml, .yml)")],
-    link: Annotated[list[str] | None, typer.Option(
-        "--link", help="Link a good / BOM product of the file to a product id: ID=PRODUCT"
-    )] = None,
+    link: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--link", help="Link a good / BOM product of the file to a product id: ID=PRODUCT"
+        ),
+    ] = None,
     output_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON")] = False,
 ) -> None:
     """Import (or replace) an installation file; the node recomputes and publishes."""
@@ -60,8 +64,9 @@ def import_command(
     body = {"document": document.value, "links": _links(link or [])}
     status, answer = asyncio.run(_post(settings, body))
     if status >= 400:
-        problems = [e.get("message", "") for e in answer] if isinstance(answer, list) else [
-            str(answer)]
+        problems = (
+            [e.get("message", "") for e in answer] if isinstance(answer, list) else [str(answer)]
+        )
         for problem in problems:
             err.print(f"[red]error:[/red] {problem}", highlight=False)
         raise typer.Exit(2)
@@ -85,9 +90,12 @@ def _print(answer: dict[str, Any]) -> None:
     for product in answer["products"]:
         result = product["result"]
         table.add_row(
-            product["productId"], str(product["version"]), "yes" if product["published"] else "no",
+            product["productId"],
+            str(product["version"]),
+            "yes" if product["published"] else "no",
             result.get("see", {}).get("totalTCo2ePerT", "-"),
-            result.get("pcf", {}).get("pcfKgCo2e", "-"), "; ".join(product["problems"]),
+            result.get("pcf", {}).get("pcfKgCo2e", "-"),
+            "; ".join(product["problems"]),
         )
     console.print(table)
 

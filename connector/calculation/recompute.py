@@ -114,9 +114,11 @@ async def _recompute_product(
     figures = product_figures(result, items)
     breakdown, pcf_tiers, see_tiers = _breakdown(result, figures, lines, used)
     provenance = Provenance(
-        did, product_id,
-        tuple(PrecursorSource(k[0], k[1], r.version, r.submodel_hash)
-              for k, r in sorted(used.items())),
+        did,
+        product_id,
+        tuple(
+            PrecursorSource(k[0], k[1], r.version, r.submodel_hash) for k, r in sorted(used.items())
+        ),
         frozenset({own, *(h for r in used.values() for h in r.lineage)}),
         default_lines=len(breakdown["flags"]["default"]),
         stale_lines=len(breakdown["flags"]["stale"]),
@@ -125,8 +127,9 @@ async def _recompute_product(
     )
     summary = figures.to_json()
     digest = _inputs_hash(row.sha256, provenance, summary)
-    return await _store_and_publish(context, row, product_id, figures, summary, breakdown,
-                                    provenance, digest)
+    return await _store_and_publish(
+        context, row, product_id, figures, summary, breakdown, provenance, digest
+    )
 
 
 def _failed(product_id: str, errors: list[CalcError]) -> ProductComputation:
@@ -139,10 +142,12 @@ def _breakdown(
     lines: Sequence[UpstreamLine],
     used: Mapping[tuple[str, str], ReceivedFootprintRow],
 ) -> tuple[dict[str, Any], Profile, Profile]:
-    profiles_pcf = {k: tuple(Decimal(x) for x in r.value.get("tiers_pcf", [])) for k, r in
-                    used.items()}
-    profiles_see = {k: tuple(Decimal(x) for x in r.value.get("tiers_see", [])) for k, r in
-                    used.items()}
+    profiles_pcf = {
+        k: tuple(Decimal(x) for x in r.value.get("tiers_pcf", [])) for k, r in used.items()
+    }
+    profiles_see = {
+        k: tuple(Decimal(x) for x in r.value.get("tiers_see", [])) for k, r in used.items()
+    }
     out: dict[str, Any] = {"precursors": {}, "tiers": {}}
     pcf_profile: Profile = ()
     see_profile: Profile = ()
@@ -152,8 +157,11 @@ def _breakdown(
     if figures.good is not None:
         out["precursors"]["see"], see_profile = see_lines(result, figures.good, profiles_see)
         out["tiers"]["seeTCo2ePerT"] = [num(x) for x in see_profile]
-    missing = [f"{line.supplier_did}#{line.supplier_product_id}" for line in lines
-               if (line.supplier_did, line.supplier_product_id) not in used]
+    missing = [
+        f"{line.supplier_did}#{line.supplier_product_id}"
+        for line in lines
+        if (line.supplier_did, line.supplier_product_id) not in used
+    ]
     stale = [f"{k[0]}#{k[1]}: {r.stale_reason}" for k, r in sorted(used.items()) if r.stale]
     out["flags"] = {"default": missing, "stale": stale}
     out["notes"] = list(result.notes)
@@ -181,13 +189,23 @@ async def _store_and_publish(
         return ProductComputation(product_id, stored.version, False, summary, breakdown)
     published = await publish_product(context, row, product_id, figures, provenance)
     if isinstance(published, Failure):
-        return ProductComputation(product_id, stored.version if stored else 0, False, summary,
-                                  breakdown, (published.detail, *published.details))
+        return ProductComputation(
+            product_id,
+            stored.version if stored else 0,
+            False,
+            summary,
+            breakdown,
+            (published.detail, *published.details),
+        )
     submodel_id, version = published.value
     async with context.database.session() as session:
         current = await session.get(ComputedFootprintRow, product_id) or ComputedFootprintRow(
-            product_id=product_id, installation_id=row.installation_id, inputs_hash="",
-            result={}, breakdown={}, computed_at=context.clock.now(),
+            product_id=product_id,
+            installation_id=row.installation_id,
+            inputs_hash="",
+            result={},
+            breakdown={},
+            computed_at=context.clock.now(),
         )
         current.version, current.inputs_hash = version, digest
         current.result, current.breakdown = summary, breakdown
@@ -198,9 +216,9 @@ async def _store_and_publish(
     return ProductComputation(product_id, version, True, summary, breakdown)
 
 
-async def products_using(context: NodeContext, supplier_did: str, product_id: str) -> list[
-    tuple[str, str]
-]:
+async def products_using(
+    context: NodeContext, supplier_did: str, product_id: str
+) -> list[tuple[str, str]]:
     """(installation id, product id) of our products with a line on that supplier product."""
     found = []
     async with context.database.session() as session:
@@ -211,8 +229,9 @@ async def products_using(context: NodeContext, supplier_did: str, product_id: st
             continue
         for product in sorted(set(row.links.values())):
             lines = upstream_lines(parsed.value, items_of_product(row.links, product))
-            if any(line.supplier_did == supplier_did and line.supplier_product_id == product_id
-                   for line in lines):
+            if any(
+                line.supplier_did == supplier_did and line.supplier_product_id == product_id
+                for line in lines
+            ):
                 found.append((row.installation_id, product))
     return found
-

@@ -49,9 +49,7 @@ async def save_policy_definition(
         if row is None and replace:
             return not_found(f"policy definition {definition_id!r} not found")
         if row is None:
-            row = PolicyDefinitionRow(
-                id=definition_id, policy={}, created_at=context.clock.now()
-            )
+            row = PolicyDefinitionRow(id=definition_id, policy={}, created_at=context.clock.now())
         row.policy = _stored(policy)
         row.private_properties = private_properties
         session.add(row)

@@ -99,9 +99,11 @@ async def offer_definitions(
             query = query.where(col(ContractDefinitionRow.id) == definition_id)
         definitions = (await session.exec(query)).all()
         policy_ids = {d.access_policy_id for d in definitions} | {
-            d.contract_policy_id for d in definitions}
+            d.contract_policy_id for d in definitions
+        }
         rows = await session.exec(
-            select(PolicyDefinitionRow).where(col(PolicyDefinitionRow.id).in_(policy_ids)))
+            select(PolicyDefinitionRow).where(col(PolicyDefinitionRow.id).in_(policy_ids))
+        )
         policies = {p.id: p for p in rows.all()}
     out = [_offer_definition(row, policies) for row in sorted(definitions, key=lambda d: d.id)]
     return [d for d in out if d is not None]
@@ -119,8 +121,11 @@ def parse_catalog_query(query: Mapping[str, Any] | None) -> Ok[CatalogQuery] | F
     except CriterionError as exc:
         return bad_request(f"filter: unsupported filter: {exc}")
     offset, limit = query.get("offset", 0), query.get("limit")
-    if not isinstance(offset, int) or offset < 0 or (limit is not None and (
-            not isinstance(limit, int) or limit < 1)):
+    if (
+        not isinstance(offset, int)
+        or offset < 0
+        or (limit is not None and (not isinstance(limit, int) or limit < 1))
+    ):
         return bad_request("offset/limit: must be non-negative integers")
     return Ok(CatalogQuery(criteria, offset, limit))
 

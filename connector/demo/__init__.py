@@ -3,5 +3,12 @@
 from connector.demo._companies import COMPANIES, Company, changed_mill, load_document, rebind
 from connector.demo._run import DemoFailed, run_demo
 
-__all__ = ["COMPANIES", "Company", "DemoFailed", "changed_mill", "load_document", "rebind",
-           "run_demo"]
+__all__ = [
+    "COMPANIES",
+    "Company",
+    "DemoFailed",
+    "changed_mill",
+    "load_document",
+    "rebind",
+    "run_demo",
+]

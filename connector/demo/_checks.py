@@ -30,8 +30,9 @@ def _markers(key: str) -> tuple[str, ...]:
 
 def _all_text(db_path: Path) -> str:
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
-        tables = [r[0] for r in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         chunks: list[str] = []
         for table in tables:
             for row in connection.execute(f'SELECT * FROM "{table}"'):
@@ -45,7 +46,10 @@ def sovereignty(node_dbs: dict[str, Path]) -> list[Finding]:
     for key, path in node_dbs.items():
         text = _all_text(path)
         foreign = tuple(
-            marker for other in node_dbs if other != key for marker in _markers(other)
+            marker
+            for other in node_dbs
+            if other != key
+            for marker in _markers(other)
             if marker in text
         )
         own = _markers(key)[0] in text

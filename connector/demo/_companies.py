@@ -29,14 +29,26 @@ class Company:
 
 
 COMPANIES: tuple[Company, ...] = (
-    Company("ore", "Gangwon Pellet", 1, "1-ore-supplier.json", "pellets",
-            "iron-ore pellets (tier 3)"),
-    Company("mill", "Hanbit Steel", 2, "2-steel-mill.json", "coil",
-            "hot-rolled coil (tier 2)"),
-    Company("fastener", "Daesung Fasteners", 3, "3-fastener-maker.json", "bolts",
-            "bolts, CN 7318 (tier 1)"),
-    Company("oem", "Hanul Motors", 4, "4-automotive-oem.json", "wheel-hub-module",
-            "wheel-hub module (OEM)"),
+    Company(
+        "ore", "Gangwon Pellet", 1, "1-ore-supplier.json", "pellets", "iron-ore pellets (tier 3)"
+    ),
+    Company("mill", "Hanbit Steel", 2, "2-steel-mill.json", "coil", "hot-rolled coil (tier 2)"),
+    Company(
+        "fastener",
+        "Daesung Fasteners",
+        3,
+        "3-fastener-maker.json",
+        "bolts",
+        "bolts, CN 7318 (tier 1)",
+    ),
+    Company(
+        "oem",
+        "Hanul Motors",
+        4,
+        "4-automotive-oem.json",
+        "wheel-hub-module",
+        "wheel-hub module (OEM)",
+    ),
 )
 
 
@@ -46,8 +58,10 @@ def company(key: str) -> Company:
 
 def load_document(company: Company) -> dict[str, Any]:
     """The company's installation file as shipped."""
-    text = resources.files("connector.demo").joinpath("data", company.data_file).read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("connector.demo")
+        .joinpath("data", company.data_file)
+        .read_text(encoding="utf-8")
     )
     document: dict[str, Any] = json.loads(text)
     return document
@@ -65,10 +79,18 @@ def rebind(document: dict[str, Any], base_port: int) -> dict[str, Any]:
 
 
 def _supplier_refs(document: dict[str, Any]) -> list[dict[str, Any]]:
-    refs = [x["supplier"] for p in document.get("processes", []) for x in p.get("precursors", [])
-            if "supplier" in x]
-    refs += [c["supplier"] for p in document.get("products", []) for c in p.get("components", [])
-             if "supplier" in c]
+    refs = [
+        x["supplier"]
+        for p in document.get("processes", [])
+        for x in p.get("precursors", [])
+        if "supplier" in x
+    ]
+    refs += [
+        c["supplier"]
+        for p in document.get("products", [])
+        for c in p.get("components", [])
+        if "supplier" in c
+    ]
     return refs
 
 

@@ -33,22 +33,33 @@ async def offer_footprints(node: DemoNode) -> None:
     """Members holding the PCF framework credential may see and agree to every footprint."""
     policy = policy_template("members-with-pcf-framework")
     definition = to_edc_policy_definition(policy, POLICY_ID)
-    contract = {"@context": {"@vocab": EDC_NS}, "@type": "ContractDefinition",
-                "@id": CONTRACT_ID, "accessPolicyId": POLICY_ID,
-                "contractPolicyId": POLICY_ID, "assetsSelector": []}
+    contract = {
+        "@context": {"@vocab": EDC_NS},
+        "@type": "ContractDefinition",
+        "@id": CONTRACT_ID,
+        "accessPolicyId": POLICY_ID,
+        "contractPolicyId": POLICY_ID,
+        "assetsSelector": [],
+    }
     async with node.management() as http:
-        _check(await http.post("/api/management/v3/policydefinitions", json=definition),
-               f"{node.company.name}: policy definition")
-        _check(await http.post("/api/management/v3/contractdefinitions", json=contract),
-               f"{node.company.name}: contract definition")
+        _check(
+            await http.post("/api/management/v3/policydefinitions", json=definition),
+            f"{node.company.name}: policy definition",
+        )
+        _check(
+            await http.post("/api/management/v3/contractdefinitions", json=contract),
+            f"{node.company.name}: contract definition",
+        )
 
 
 async def import_own_data(node: DemoNode, base_port: int, document: Any = None) -> Any:
     """POST the company's installation file; the node recomputes and publishes."""
     body = {"document": document or rebind(load_document(node.company), base_port)}
     async with node.management() as http:
-        return _check(await http.post("/api/management/installations", json=body),
-                      f"{node.company.name}: installation import")
+        return _check(
+            await http.post("/api/management/installations", json=body),
+            f"{node.company.name}: installation import",
+        )
 
 
 async def resolve(node: DemoNode) -> dict[str, Any]:
@@ -81,8 +92,9 @@ async def change_mill_and_wait(world: World, base_port: int) -> tuple[dict[str, 
             bolts = await computed(fastener)
             if uses(bolts, mill.did, mill_version):
                 after = await computed(oem)
-                if uses(after, mill.did, mill_version) and uses(after, fastener.did,
-                                                                 bolts["version"]):
+                if uses(after, mill.did, mill_version) and uses(
+                    after, fastener.did, bolts["version"]
+                ):
                     return after, loop.time() - started
             await asyncio.sleep(0.05)
 

@@ -61,8 +61,9 @@ class DemoNode:
         return self.settings.management.api_key
 
     def management(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.url, timeout=120.0,
-                                 headers={"X-Api-Key": self.api_key})
+        return httpx.AsyncClient(
+            base_url=self.url, timeout=120.0, headers={"X-Api-Key": self.api_key}
+        )
 
 
 @dataclass
@@ -90,8 +91,9 @@ def port_free(port: int) -> bool:
 
 
 async def _serve(app: FastAPI, port: int) -> tuple[_Server, asyncio.Task[None]]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                            access_log=False, lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(START_TIMEOUT_S):
@@ -105,9 +107,14 @@ async def _serve(app: FastAPI, port: int) -> tuple[_Server, asyncio.Task[None]]:
 
 def _directory(base_dir: Path, base_port: int) -> Path:
     """The participant directory file every node reads (DID -> DSP endpoint)."""
-    entries = [{"did": f"did:web:127.0.0.1%3A{base_port + c.offset}",
-                "dsp_url": f"http://127.0.0.1:{base_port + c.offset}/api/dsp", "name": c.name}
-               for c in COMPANIES]
+    entries = [
+        {
+            "did": f"did:web:127.0.0.1%3A{base_port + c.offset}",
+            "dsp_url": f"http://127.0.0.1:{base_port + c.offset}/api/dsp",
+            "name": c.name,
+        }
+        for c in COMPANIES
+    ]
     path = base_dir / "directory.json"
     path.write_text(json.dumps({"participants": entries}, indent=2), encoding="utf-8")
     return path
@@ -119,14 +126,19 @@ async def start_world(base_dir: Path, base_port: int) -> World:
     authority_url = f"http://127.0.0.1:{base_port}"
     authority_did = init_authority(authority_dir, authority_url)
     world = World(base_dir, authority_url, authority_did)
-    world.servers.append(await _serve(create_authority_app(load_authority(authority_dir)),
-                                      base_port))
+    world.servers.append(
+        await _serve(create_authority_app(load_authority(authority_dir)), base_port)
+    )
     directory = _directory(base_dir, base_port)
     for company in COMPANIES:
         port = base_port + company.offset
-        settings = init_node(base_dir / company.key, name=company.name,
-                             url=f"http://127.0.0.1:{port}", authorities=[authority_did],
-                             extra={"directory": {"file": str(directory)}})
+        settings = init_node(
+            base_dir / company.key,
+            name=company.name,
+            url=f"http://127.0.0.1:{port}",
+            authorities=[authority_did],
+            extra={"directory": {"file": str(directory)}},
+        )
         for kind in (MEMBERSHIP_CREDENTIAL, PCF_FRAMEWORK_CREDENTIAL):
             vc = issue_credential(authority_dir, settings.node.did, kind, timedelta(days=365))
             await add_credential(settings, vc)

@@ -29,18 +29,27 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
-        keep_running: Annotated[bool, typer.Option(
-            "--keep-running", help="Leave the nodes up; print their URLs and API keys")] = False,
-        base_port: Annotated[int, typer.Option(
-            help="Authority on this port, the companies on the next four")] = DEFAULT_BASE_PORT,
-        directory: Annotated[Path | None, typer.Option(
-            "--dir", help="Where the nodes live (default: a new temporary directory)")] = None,
+        keep_running: Annotated[
+            bool,
+            typer.Option(
+                "--keep-running", help="Leave the nodes up; print their URLs and API keys"
+            ),
+        ] = False,
+        base_port: Annotated[
+            int, typer.Option(help="Authority on this port, the companies on the next four")
+        ] = DEFAULT_BASE_PORT,
+        directory: Annotated[
+            Path | None,
+            typer.Option("--dir", help="Where the nodes live (default: a new temporary directory)"),
+        ] = None,
     ) -> None:
         """Run a Korean export chain of four companies and watch footprints flow upstream."""
         busy = [p for p in range(base_port, base_port + len(COMPANIES) + 1) if not port_free(p)]
         if busy:
-            raise _fail(f"--base-port: port(s) {', '.join(map(str, busy))} in use on "
-                        "127.0.0.1; choose another base port")
+            raise _fail(
+                f"--base-port: port(s) {', '.join(map(str, busy))} in use on "
+                "127.0.0.1; choose another base port"
+            )
         scratch = directory is None
         base_dir = Path(tempfile.mkdtemp(prefix="carbonspace-demo-")) if scratch else directory
         assert base_dir is not None

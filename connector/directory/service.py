@@ -49,8 +49,10 @@ def _file_entries(context: NodeContext) -> list[dict[str, Any]]:
 
 def configured_participants(context: NodeContext) -> list[Participant]:
     """The participants the node knows from its config and directory file."""
-    known = [Participant(p.did, p.dsp_url.rstrip("/"), p.name)
-             for p in context.settings.directory.participants]
+    known = [
+        Participant(p.did, p.dsp_url.rstrip("/"), p.name)
+        for p in context.settings.directory.participants
+    ]
     for entry in _file_entries(context):
         did, url = entry.get("did"), entry.get("dsp_url")
         if isinstance(did, str) and isinstance(url, str):
@@ -63,14 +65,13 @@ async def _did_document(context: NodeContext, did: str) -> Ok[dict[str, Any]] | 
     if identity is not None and hasattr(identity, "resolver"):
         outcome: Ok[dict[str, Any]] | Failure = await identity.resolver.resolve(did)
         return outcome
-    resolver = DidResolver(context.http, context.clock, 0,
-                           context.settings.trust.allow_insecure_did_web)
+    resolver = DidResolver(
+        context.http, context.clock, 0, context.settings.trust.allow_insecure_did_web
+    )
     return await resolver.resolve(did)
 
 
-async def dsp_base_from_version_document(
-    http: httpx.AsyncClient, url: str
-) -> Ok[str] | Failure:
+async def dsp_base_from_version_document(http: httpx.AsyncClient, url: str) -> Ok[str] | Failure:
     """The DSP 2025-1 base advertised at a `/.well-known/dspace-version` URL (DSP §3.1)."""
     if WELL_KNOWN in url:
         root = url.split(WELL_KNOWN)[0].rstrip("/")

@@ -25,8 +25,12 @@ async def request_catalog(
     if isinstance(parsed, Failure):
         return respond(request, parsed)
     call = parsed.value.counterparty
-    return respond(request, await counterparty_catalog(
-        context, call.address, call.counterparty_id, parsed.value.query.criteria))
+    return respond(
+        request,
+        await counterparty_catalog(
+            context, call.address, call.counterparty_id, parsed.value.query.criteria
+        ),
+    )
 
 
 @route(router, "POST", "/v3/catalog/dataset/request")
@@ -38,8 +42,12 @@ async def request_dataset(
     if isinstance(parsed, Failure):
         return respond(request, parsed)
     call = parsed.value.counterparty
-    return respond(request, await counterparty_dataset(
-        context, call.address, call.counterparty_id, parsed.value.dataset_id))
+    return respond(
+        request,
+        await counterparty_dataset(
+            context, call.address, call.counterparty_id, parsed.value.dataset_id
+        ),
+    )
 
 
 @route(router, "POST", "/v4alpha/connectordiscovery/dspversionparams")

@@ -27,8 +27,14 @@ PULL = "HttpData-PULL"
 async def schedule(context: NodeContext, negotiation_id: str, address: str, provider: str) -> None:
     """Record the chain for `negotiation_id` (picked up after the work lease, see above)."""
     async with context.database.session() as session:
-        enqueue(context, session, KIND, negotiation_id, "transfer",
-                {"address": address, "provider": provider})
+        enqueue(
+            context,
+            session,
+            KIND,
+            negotiation_id,
+            "transfer",
+            {"address": address, "provider": provider},
+        )
         await session.commit()
 
 
@@ -61,7 +67,8 @@ class EdrChainProcessor:
         if module is None or await _has_transfer(context, row.agreement_id):
             return await _done(context, item)
         started = await module.request_transfer(
-            context, item.payload["address"], item.payload["provider"], row.agreement_id, PULL)
+            context, item.payload["address"], item.payload["provider"], row.agreement_id, PULL
+        )
         if isinstance(started, Failure):
             return Retry(started.detail)
         return await _done(context, item)

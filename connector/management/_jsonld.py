@@ -50,8 +50,9 @@ def prefixes_of(context: Any) -> dict[str, str]:
     table: dict[str, str] = {}
     for entry in context if isinstance(context, list) else [context]:
         if isinstance(entry, Mapping):
-            table.update({k: v for k, v in entry.items()
-                          if isinstance(v, str) and not k.startswith("@")})
+            table.update(
+                {k: v for k, v in entry.items() if isinstance(v, str) and not k.startswith("@")}
+            )
     return table
 
 
@@ -106,8 +107,11 @@ def data_address_fields(values: Any, path: str) -> Ok[dict[str, Any]] | Failure:
     """A DataAddress with EDC terms bare (`type`, `baseUrl`, ...); needs `type`."""
     if not isinstance(values, Mapping):
         return bad_request(f"{path}: must be a JSON object")
-    out = {edc_name(k): node_id(v) if isinstance(v, list) else v
-           for k, v in values.items() if not k.startswith("@")}
+    out = {
+        edc_name(k): node_id(v) if isinstance(v, list) else v
+        for k, v in values.items()
+        if not k.startswith("@")
+    }
     if not isinstance(out.get("type"), str) or not out["type"]:
         return bad_request(f"{path}.type: is required")
     return Ok(out)

@@ -46,8 +46,9 @@ async def start_negotiation(request: Request, context: NodeContext = Ctx) -> Res
     if isinstance(parsed, Failure):
         return respond(request, parsed)
     call = parsed.value.counterparty
-    started = await request_contract(context, call.address, call.counterparty_id,
-                                     parsed.value.offer)
+    started = await request_contract(
+        context, call.address, call.counterparty_id, parsed.value.offer
+    )
     if isinstance(started, Failure):
         return respond(request, started)
     return respond(request, Ok(id_response(started.value.id, started.value.created_at)))
@@ -56,19 +57,25 @@ async def start_negotiation(request: Request, context: NodeContext = Ctx) -> Res
 @route(router, "POST", "/v3/contractnegotiations/request")
 async def query_negotiations(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await processes.find_negotiations(context, spec.value))
+    return respond(
+        request,
+        spec
+        if isinstance(spec, Failure)
+        else await processes.find_negotiations(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/contractnegotiations/{negotiation_id}/state")
-async def negotiation_state(negotiation_id: str, request: Request, context: NodeContext = Ctx
-                            ) -> Response:
+async def negotiation_state(
+    negotiation_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     return respond(request, await processes.negotiation_state(context, negotiation_id))
 
 
 @route(router, "GET", "/v3/contractnegotiations/{negotiation_id}/agreement")
-async def negotiation_agreement(negotiation_id: str, request: Request, context: NodeContext = Ctx
-                                ) -> Response:
+async def negotiation_agreement(
+    negotiation_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     return respond(request, await processes.negotiation_agreement(context, negotiation_id))
 
 
@@ -79,27 +86,32 @@ async def terminate(negotiation_id: str, request: Request, context: NodeContext 
 
 
 @route(router, "GET", "/v3/contractnegotiations/{negotiation_id}")
-async def get_negotiation(negotiation_id: str, request: Request, context: NodeContext = Ctx
-                          ) -> Response:
+async def get_negotiation(
+    negotiation_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     return respond(request, await processes.show_negotiation(context, negotiation_id))
 
 
 @route(router, "POST", "/v3/contractagreements/request")
 async def query_agreements(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await processes.find_agreements(context, spec.value))
+    return respond(
+        request,
+        spec if isinstance(spec, Failure) else await processes.find_agreements(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/contractagreements/{agreement_id}/negotiation")
-async def agreement_negotiation(agreement_id: str, request: Request, context: NodeContext = Ctx
-                                ) -> Response:
+async def agreement_negotiation(
+    agreement_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     return respond(request, await processes.agreement_negotiation(context, agreement_id))
 
 
 @route(router, "GET", "/v3/contractagreements/{agreement_id}")
-async def get_agreement(agreement_id: str, request: Request, context: NodeContext = Ctx
-                        ) -> Response:
+async def get_agreement(
+    agreement_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     return respond(request, await processes.show_agreement(context, agreement_id))
 
 
@@ -115,19 +127,23 @@ async def start_transfer(request: Request, context: NodeContext = Ctx) -> Respon
 @route(router, "POST", "/v3/transferprocesses/request")
 async def query_transfers(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await transfers.find_transfers(context, spec.value))
+    return respond(
+        request,
+        spec if isinstance(spec, Failure) else await transfers.find_transfers(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/transferprocesses/{transfer_id}/state")
-async def transfer_state(transfer_id: str, request: Request, context: NodeContext = Ctx
-                         ) -> Response:
+async def transfer_state(
+    transfer_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     return respond(request, await transfers.transfer_state(context, transfer_id))
 
 
 @route(router, "POST", "/v3/transferprocesses/{transfer_id}/{action}")
-async def change_transfer(transfer_id: str, action: str, request: Request,
-                          context: NodeContext = Ctx) -> Response:
+async def change_transfer(
+    transfer_id: str, action: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     if action not in ("suspend", "resume", "terminate"):
         return respond(request, bad_request(f"{action}: not one of suspend, resume, terminate"))
     reason = await _reason(request)
@@ -153,13 +169,16 @@ async def negotiate_edr_route(request: Request, context: NodeContext = Ctx) -> R
 @route(router, "POST", "/v3/edrs/request")
 async def query_edrs(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await transfers.find_edrs(context, spec.value))
+    return respond(
+        request,
+        spec if isinstance(spec, Failure) else await transfers.find_edrs(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/edrs/{transfer_id}/dataaddress")
-async def edr_data_address(transfer_id: str, request: Request, context: NodeContext = Ctx
-                           ) -> Response:
+async def edr_data_address(
+    transfer_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
     """`auto_refresh` (default true) is parsed case-insensitively: clients send `True`."""
     flag = request.query_params.get("auto_refresh", "true").strip().lower()
     if flag not in ("true", "false", "1", "0"):

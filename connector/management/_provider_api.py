@@ -54,8 +54,10 @@ async def update_asset(request: Request, context: NodeContext = Ctx) -> Response
 @route(router, "POST", "/v3/assets/request")
 async def query_assets(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await provider.query_assets(context, spec.value))
+    return respond(
+        request,
+        spec if isinstance(spec, Failure) else await provider.query_assets(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/assets/{asset_id:path}")
@@ -82,15 +84,20 @@ async def update_policy_without_id(request: Request, context: NodeContext = Ctx)
     parsed = await _body(request, parse_policy_definition_document)
     if isinstance(parsed, Failure):
         return respond(request, parsed)
-    return respond(request, await provider.add_policy_definition(context, parsed.value,
-                                                                 replace=True))
+    return respond(
+        request, await provider.add_policy_definition(context, parsed.value, replace=True)
+    )
 
 
 @route(router, "POST", "/v3/policydefinitions/request")
 async def query_policies(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await provider.query_policy_definitions(context, spec.value))
+    return respond(
+        request,
+        spec
+        if isinstance(spec, Failure)
+        else await provider.query_policy_definitions(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/policydefinitions/{definition_id:path}")
@@ -105,8 +112,9 @@ async def update_policy(
     parsed = await _body(request, parse_policy_definition_document, definition_id)
     if isinstance(parsed, Failure):
         return respond(request, parsed)
-    return respond(request, await provider.add_policy_definition(context, parsed.value,
-                                                                 replace=True))
+    return respond(
+        request, await provider.add_policy_definition(context, parsed.value, replace=True)
+    )
 
 
 @route(router, "DELETE", "/v3/policydefinitions/{definition_id:path}")
@@ -129,15 +137,20 @@ async def update_contract_definition(request: Request, context: NodeContext = Ct
     parsed = await _body(request, parse_contract_definition)
     if isinstance(parsed, Failure):
         return respond(request, parsed)
-    return respond(request, await provider.add_contract_definition(context, parsed.value,
-                                                                   replace=True))
+    return respond(
+        request, await provider.add_contract_definition(context, parsed.value, replace=True)
+    )
 
 
 @route(router, "POST", "/v3/contractdefinitions/request")
 async def query_contract_definitions(request: Request, context: NodeContext = Ctx) -> Response:
     spec = await _query(request)
-    return respond(request, spec if isinstance(spec, Failure) else
-                   await provider.query_contract_definitions(context, spec.value))
+    return respond(
+        request,
+        spec
+        if isinstance(spec, Failure)
+        else await provider.query_contract_definitions(context, spec.value),
+    )
 
 
 @route(router, "GET", "/v3/contractdefinitions/{definition_id:path}")
@@ -159,9 +172,13 @@ def _template_json(template: Any) -> dict[str, Any]:
         "name": template.name,
         "description": template.description,
         "options": [
-            {"name": o.name, "kind": o.kind, "default": list(o.default) if isinstance(
-                o.default, tuple) else o.default, "description": o.description,
-             "required": o.required}
+            {
+                "name": o.name,
+                "kind": o.kind,
+                "default": list(o.default) if isinstance(o.default, tuple) else o.default,
+                "description": o.description,
+                "required": o.required,
+            }
             for o in template.options
         ],
     }

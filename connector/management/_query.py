@@ -55,16 +55,18 @@ def parse_query_spec(document: Any) -> Ok[QuerySpec] | Failure:
     return Ok(QuerySpec(criteria, offset.value, limit.value, sort_field, order == "DESC"))
 
 
-def apply_query(
-    spec: QuerySpec, items: Sequence[tuple[Mapping[str, Any], Any]]
-) -> list[Any]:
+def apply_query(spec: QuerySpec, items: Sequence[tuple[Mapping[str, Any], Any]]) -> list[Any]:
     """Filter `(record, item)` pairs on the record, sort, page; return the items."""
     selected = [(r, i) for r, i in items if matches_all(spec.criteria, r)]
     if spec.sort_field:
         key = canonical_name(spec.sort_field)
         present = [(r, i) for r, i in selected if r.get(key) is not None]
         absent = [(r, i) for r, i in selected if r.get(key) is None]
-        present.sort(key=lambda pair: str(pair[0][key]) if not isinstance(
-            pair[0][key], int | float) else pair[0][key], reverse=spec.descending)
+        present.sort(
+            key=lambda pair: (
+                str(pair[0][key]) if not isinstance(pair[0][key], int | float) else pair[0][key]
+            ),
+            reverse=spec.descending,
+        )
         selected = present + absent
     return [item for _, item in selected[spec.offset : spec.offset + spec.limit]]

@@ -18,8 +18,9 @@ def route(router: APIRouter, method: str, path: str, **options: Any) -> Callable
 
     def decorator(function: Any) -> Any:
         router.add_api_route(path, function, methods=[method], **options)
-        router.add_api_route(path + "/", function, methods=[method], include_in_schema=False,
-                             **options)
+        router.add_api_route(
+            path + "/", function, methods=[method], include_in_schema=False, **options
+        )
         return function
 
     return decorator

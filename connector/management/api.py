@@ -45,11 +45,22 @@ async def check(probe: str, context: NodeContext = Depends(get_context)) -> JSON
     """EDC's health probes under the management base (`health`, `liveness`, `readiness`,
     `startup`): `isSystemHealthy` is the database answering."""
     if probe not in ("health", "liveness", "readiness", "startup"):
-        return JSONResponse([{"message": f"no probe {probe!r}", "type": "ObjectNotFound",
-                              "path": None, "invalidValue": None}], status_code=404)
+        return JSONResponse(
+            [
+                {
+                    "message": f"no probe {probe!r}",
+                    "type": "ObjectNotFound",
+                    "path": None,
+                    "invalidValue": None,
+                }
+            ],
+            status_code=404,
+        )
     healthy = await context.database.ping()
-    body = {"isSystemHealthy": healthy, "componentResults": [
-        {"component": "database", "isHealthy": healthy, "failure": None}]}
+    body = {
+        "isSystemHealthy": healthy,
+        "componentResults": [{"component": "database", "isHealthy": healthy, "failure": None}],
+    }
     return JSONResponse(body, status_code=200 if healthy else 503)
 
 

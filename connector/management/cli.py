@@ -43,8 +43,7 @@ def management_url(settings: Settings) -> str:
     return f"http://{host}:{port}/api/management"
 
 
-def _request(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float
-             ) -> httpx.Response:
+def _request(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) -> httpx.Response:
     try:
         settings = load_settings(node_dir)
     except SettingsError as exc:
@@ -54,8 +53,11 @@ def _request(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float
     try:
         return httpx.post(url, json=body, headers=headers, timeout=timeout_s)
     except httpx.HTTPError as exc:
-        raise _fail(f"node at {url} is not reachable ({type(exc).__name__}); "
-                    f"start it with `carbonspace serve {node_dir}`", 1) from None
+        raise _fail(
+            f"node at {url} is not reachable ({type(exc).__name__}); "
+            f"start it with `carbonspace serve {node_dir}`",
+            1,
+        ) from None
 
 
 def _refused(response: httpx.Response) -> typer.Exit:
@@ -77,8 +79,10 @@ def fetch(
     node_dir: NodeDir,
     provider: From,
     asset: Annotated[str, typer.Option("--asset", help="The asset (dataset) id")],
-    address: Annotated[str | None, typer.Option(
-        "--address", help="The provider's DSP endpoint (default: from the directory)")] = None,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="The provider's DSP endpoint (default: from the directory)"),
+    ] = None,
     path: Annotated[str, typer.Option("--path", help="Sub-path below the EDR endpoint")] = "",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write data here")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait")] = 60.0,
@@ -98,8 +102,11 @@ def fetch(
         data = result["text"].encode()
     else:
         data = base64.b64decode(result.get("base64", ""))
-    err.print(f"agreement {result['agreementId']} transfer {result['transferProcessId']}"
-              f"{' (reused)' if result.get('reused') else ''}", highlight=False)
+    err.print(
+        f"agreement {result['agreementId']} transfer {result['transferProcessId']}"
+        f"{' (reused)' if result.get('reused') else ''}",
+        highlight=False,
+    )
     if output is not None:
         output.write_bytes(data)
     else:
@@ -113,11 +120,16 @@ def catalog(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait")] = 30.0,
 ) -> None:
     """Print a provider's DSP catalog (as this node sees it) as JSON."""
-    body = {"@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
-            "@type": "CatalogRequest", "counterPartyAddress": address,
-            "counterPartyId": provider, "protocol": "dataspace-protocol-http:2025-1"}
-    sys.stdout.write(json.dumps(_call(node_dir, "/v3/catalog/request", body, timeout),
-                                indent=2) + "\n")
+    body = {
+        "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
+        "@type": "CatalogRequest",
+        "counterPartyAddress": address,
+        "counterPartyId": provider,
+        "protocol": "dataspace-protocol-http:2025-1",
+    }
+    sys.stdout.write(
+        json.dumps(_call(node_dir, "/v3/catalog/request", body, timeout), indent=2) + "\n"
+    )
 
 
 def _post_definition(node_dir: Path, path: str, body: dict[str, Any]) -> str:
@@ -132,12 +144,15 @@ def _post_definition(node_dir: Path, path: str, body: dict[str, Any]) -> str:
 
 def offer(
     node_dir: NodeDir,
-    template: Annotated[str, typer.Option(
-        "--template", help="Policy template of the usage (contract) policy")] = "members-only",
-    access: Annotated[str, typer.Option(
-        "--access-template", help="Policy template deciding who sees the offer")] = "members-only",
-    asset: Annotated[str | None, typer.Option(
-        "--asset", help="Offer this asset only (default: every asset)")] = None,
+    template: Annotated[
+        str, typer.Option("--template", help="Policy template of the usage (contract) policy")
+    ] = "members-only",
+    access: Annotated[
+        str, typer.Option("--access-template", help="Policy template deciding who sees the offer")
+    ] = "members-only",
+    asset: Annotated[
+        str | None, typer.Option("--asset", help="Offer this asset only (default: every asset)")
+    ] = None,
 ) -> None:
     """Offer assets under policy templates: creates the access and usage policy definitions and
     a contract definition (see `GET /api/management/v3/policytemplates`)."""
@@ -147,14 +162,21 @@ def offer(
         body["@id"] = f"{role}-{name}"
         ids[role] = _post_definition(node_dir, "/v3/policydefinitions", body)
     edc_id = "https://w3id.org/edc/v0.0.1/ns/id"
-    selector = [] if asset is None else [
-        {"operandLeft": edc_id, "operator": "=", "operandRight": asset}]
-    definition = {"@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
-                  "@id": f"offer-{asset or 'all'}-{template}", "accessPolicyId": ids["access"],
-                  "contractPolicyId": ids["usage"], "assetsSelector": selector}
+    selector = (
+        [] if asset is None else [{"operandLeft": edc_id, "operator": "=", "operandRight": asset}]
+    )
+    definition = {
+        "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
+        "@id": f"offer-{asset or 'all'}-{template}",
+        "accessPolicyId": ids["access"],
+        "contractPolicyId": ids["usage"],
+        "assetsSelector": selector,
+    }
     created = _post_definition(node_dir, "/v3/contractdefinitions", definition)
-    err.print(f"contract definition {created}: access {ids['access']}, usage {ids['usage']}",
-              highlight=False)
+    err.print(
+        f"contract definition {created}: access {ids['access']}, usage {ids['usage']}",
+        highlight=False,
+    )
 
 
 agreements = typer.Typer(help="Agreements this node granted as a provider.", no_args_is_help=True)
@@ -169,9 +191,14 @@ def revoke(
     """Revoke (retire) an agreement: every EDR issued under it fails from now on."""
     if not reason.strip():
         raise _fail("--reason: must not be empty")
-    body = {"edc:agreementId": agreement_id, "tx:reason": reason,
-            "@context": {"edc": "https://w3id.org/edc/v0.0.1/ns/",
-                         "tx": "https://w3id.org/tractusx/v0.0.1/ns/"}}
+    body = {
+        "edc:agreementId": agreement_id,
+        "tx:reason": reason,
+        "@context": {
+            "edc": "https://w3id.org/edc/v0.0.1/ns/",
+            "tx": "https://w3id.org/tractusx/v0.0.1/ns/",
+        },
+    }
     response = _request(node_dir, "/v3/contractagreements/retirements", body, 30.0)
     if response.status_code != 204:
         raise _refused(response)

@@ -61,5 +61,11 @@ async def discover(context: NodeContext, document: Any) -> Ok[dict[str, Any]] | 
         address = known[0].dsp_url
     base, did = await _version_info(context.http, address)
     participant = did or (known[0].did if known else party)
-    return Ok({"@context": VOCAB_CONTEXT, "counterPartyId": participant,
-               "counterPartyAddress": base, "protocol": PROTOCOL})
+    return Ok(
+        {
+            "@context": VOCAB_CONTEXT,
+            "counterPartyId": participant,
+            "counterPartyAddress": base,
+            "protocol": PROTOCOL,
+        }
+    )

@@ -79,8 +79,9 @@ async def negotiate_edr(
     await schedule(context, negotiation.id, call.address, call.counterparty_id)
     finished = await wait_for_negotiation(context, negotiation.id, timeout_s=timeout_s)
     if isinstance(finished, Ok) and finished.value.agreement_id:
-        await pull_transfer(context, call.address, call.counterparty_id,
-                            finished.value.agreement_id, timeout_s)
+        await pull_transfer(
+            context, call.address, call.counterparty_id, finished.value.agreement_id, timeout_s
+        )
     return Ok(id_response(negotiation.id, negotiation.created_at))
 
 
@@ -116,24 +117,31 @@ async def _get_data(
     except Exception as exc:  # httpx errors: the provider's data plane is unreachable
         return Failure(Reason.BAD_GATEWAY, f"data plane {url} unreachable: {exc}")
     if response.status_code != 200:
-        return Failure(Reason.BAD_GATEWAY,
-                       f"data plane answered {response.status_code}: {response.text[:300]}")
+        return Failure(
+            Reason.BAD_GATEWAY, f"data plane answered {response.status_code}: {response.text[:300]}"
+        )
     content_type = response.headers.get("content-type", "application/octet-stream")
     return Ok((response.status_code, content_type, response.content))
 
 
 async def _valid_agreements(context: NodeContext, provider_id: str, asset_id: str) -> list[Any]:
-    rows = await query_agreements(context, {"asset_id": asset_id, "provider_id": provider_id},
-                                  0, 50)
+    rows = await query_agreements(
+        context, {"asset_id": asset_id, "provider_id": provider_id}, 0, 50
+    )
     if isinstance(rows, Failure):
         return []
-    mine = [r for r in rows.value
-            if r.consumer_id == context.settings.node.did and r.revoked_at is None]
+    mine = [
+        r for r in rows.value if r.consumer_id == context.settings.node.did and r.revoked_at is None
+    ]
     return sorted(mine, key=lambda r: r.signed_at, reverse=True)
 
 
 async def _reuse(
-    context: NodeContext, dsp_url: str, provider_id: str, asset_id: str, path: str,
+    context: NodeContext,
+    dsp_url: str,
+    provider_id: str,
+    asset_id: str,
+    path: str,
     timeout_s: float,
 ) -> FetchResult | None:
     """Data through an agreement we hold: its cached EDR, else a new transfer under it."""
@@ -150,8 +158,16 @@ async def _reuse(
             data = await _get_data(context, transfer_id, path)
             if isinstance(data, Ok):
                 status, content_type, body = data.value
-                return FetchResult(provider_id, asset_id, agreement.id, transfer_id, status,
-                                   content_type, body, reused=True)
+                return FetchResult(
+                    provider_id,
+                    asset_id,
+                    agreement.id,
+                    transfer_id,
+                    status,
+                    content_type,
+                    body,
+                    reused=True,
+                )
     return None
 
 
@@ -160,7 +176,8 @@ async def _offer(
 ) -> Ok[dict[str, Any]] | Failure:
     """The first offer for `asset_id` in the provider's (fresh) catalog, ready to request."""
     document = await counterparty_catalog(
-        context, dsp_url, provider_id, (Criterion("id", "=", asset_id),), fresh=True)
+        context, dsp_url, provider_id, (Criterion("id", "=", asset_id),), fresh=True
+    )
     if isinstance(document, Failure):
         return document
     try:
@@ -212,5 +229,15 @@ async def fetch_asset(
     if isinstance(data, Failure):
         return data
     status, content_type, body = data.value
-    return Ok(FetchResult(provider_id, asset_id, agreement_id, transfer.value.id, status,
-                          content_type, body, reused=False))
+    return Ok(
+        FetchResult(
+            provider_id,
+            asset_id,
+            agreement_id,
+            transfer.value.id,
+            status,
+            content_type,
+            body,
+            reused=False,
+        )
+    )

@@ -119,8 +119,9 @@ async def negotiation_state(context: NodeContext, negotiation_id: str) -> Ok[Jso
     outcome = await get_negotiation(context, negotiation_id)
     if isinstance(outcome, Failure):
         return outcome
-    return Ok({"@context": VOCAB_CONTEXT, "@type": "NegotiationState",
-               "state": str(outcome.value.state)})
+    return Ok(
+        {"@context": VOCAB_CONTEXT, "@type": "NegotiationState", "state": str(outcome.value.state)}
+    )
 
 
 async def find_negotiations(context: NodeContext, spec: QuerySpec) -> Ok[list[Json]] | Failure:

@@ -44,8 +44,11 @@ Json = dict[str, Any]
 
 async def add_asset(context: NodeContext, asset: AssetInput) -> Ok[Json] | Failure:
     outcome = await create_asset(context, asset)
-    return outcome if isinstance(outcome, Failure) else Ok(
-        id_response(outcome.value.id, outcome.value.created_at))
+    return (
+        outcome
+        if isinstance(outcome, Failure)
+        else Ok(id_response(outcome.value.id, outcome.value.created_at))
+    )
 
 
 async def replace_asset(context: NodeContext, asset: AssetInput) -> Ok[None] | Failure:
@@ -62,8 +65,9 @@ async def remove_asset(context: NodeContext, asset_id: str) -> Ok[None] | Failur
     """Delete an asset; 409 while a contract agreement refers to it (as EDC)."""
     agreements = await query_agreements(context, {"asset_id": asset_id}, 0, 1)
     if isinstance(agreements, Ok) and agreements.value:
-        return conflict(f"asset {asset_id!r} is referenced by contract agreement "
-                        f"{agreements.value[0].id!r}")
+        return conflict(
+            f"asset {asset_id!r} is referenced by contract agreement {agreements.value[0].id!r}"
+        )
     return await delete_asset(context, asset_id)
 
 
@@ -76,8 +80,7 @@ async def add_policy_definition(
     context: NodeContext, definition: tuple[str, Policy, dict[str, Any]], *, replace: bool = False
 ) -> Ok[Json | None] | Failure:
     definition_id, policy, private = definition
-    outcome = await save_policy_definition(context, definition_id, policy, private,
-                                           replace=replace)
+    outcome = await save_policy_definition(context, definition_id, policy, private, replace=replace)
     if isinstance(outcome, Failure):
         return outcome
     return Ok(None) if replace else Ok(id_response(definition_id, outcome.value.created_at))
@@ -109,8 +112,7 @@ async def add_contract_definition(
 
 async def show_contract_definition(context: NodeContext, definition_id: str) -> Ok[Json] | Failure:
     outcome = await find_contract_definition(context, definition_id)
-    return outcome if isinstance(outcome, Failure) else Ok(
-        contract_definition_json(outcome.value))
+    return outcome if isinstance(outcome, Failure) else Ok(contract_definition_json(outcome.value))
 
 
 async def remove_contract_definition(

@@ -114,8 +114,11 @@ def parse_contract_definition(document: Any) -> Ok[ContractDefinitionInput] | Fa
     assert isinstance(definition_id, Ok) and isinstance(access, Ok)
     assert isinstance(contract, Ok) and isinstance(selector, Ok)
     private = fields.value.get("privateProperties") or {}
-    return Ok(ContractDefinitionInput(definition_id.value, access.value, contract.value,
-                                      selector.value, dict(private)))
+    return Ok(
+        ContractDefinitionInput(
+            definition_id.value, access.value, contract.value, selector.value, dict(private)
+        )
+    )
 
 
 @dataclass(frozen=True)

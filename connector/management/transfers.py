@@ -45,8 +45,17 @@ def transfer_record(row: Any) -> Json:
 def transfer_json(row: Any) -> Json:
     record = transfer_record(row)
     body: Json = {"@context": VOCAB_CONTEXT, "@type": "TransferProcess", "@id": row.id}
-    for key in ("type", "state", "stateTimestamp", "assetId", "contractId", "transferType",
-                "counterPartyId", "counterPartyAddress", "createdAt"):
+    for key in (
+        "type",
+        "state",
+        "stateTimestamp",
+        "assetId",
+        "contractId",
+        "transferType",
+        "counterPartyId",
+        "counterPartyAddress",
+        "createdAt",
+    ):
         body[key] = record[key]
     body["protocol"] = PROTOCOL
     body["correlationId"] = row.provider_pid if str(row.role) == "CONSUMER" else row.consumer_pid
@@ -92,8 +101,9 @@ async def transfer_state(context: NodeContext, transfer_id: str) -> Ok[Json] | F
     outcome = await module.get_transfer(context, transfer_id)
     if isinstance(outcome, Failure):
         return outcome
-    return Ok({"@context": VOCAB_CONTEXT, "@type": "TransferState",
-               "state": str(outcome.value.state)})
+    return Ok(
+        {"@context": VOCAB_CONTEXT, "@type": "TransferState", "state": str(outcome.value.state)}
+    )
 
 
 async def change_transfer(
@@ -104,8 +114,11 @@ async def change_transfer(
     if module is None:
         return unavailable()
     function = getattr(module, f"{action}_transfer")
-    outcome = (await function(context, transfer_id) if action == "resume"
-               else await function(context, transfer_id, reason))
+    outcome = (
+        await function(context, transfer_id)
+        if action == "resume"
+        else await function(context, transfer_id, reason)
+    )
     return outcome if isinstance(outcome, Failure) else Ok(None)
 
 
@@ -153,9 +166,16 @@ def _expires_in(expires_at: Any, now: datetime) -> str | None:
 def data_address_json(edr: Any, now: datetime | None = None) -> Json:
     """The EDR as a Tractus-X `DataAddress` (§4.10): `endpoint` and `authorization` are what
     the clients read; refresh details under `tx-auth:`."""
-    fields = dict(edr) if isinstance(edr, dict) else {
-        "endpoint": edr.endpoint, "endpointType": edr.endpoint_type,
-        "authorization": edr.token, "refreshEndpoint": edr.refresh_endpoint}
+    fields = (
+        dict(edr)
+        if isinstance(edr, dict)
+        else {
+            "endpoint": edr.endpoint,
+            "endpointType": edr.endpoint_type,
+            "authorization": edr.token,
+            "refreshEndpoint": edr.refresh_endpoint,
+        }
+    )
     body: Json = {
         "@context": EDR_CONTEXT,
         "@type": "DataAddress",

@@ -29,8 +29,12 @@ def epoch_ms(moment: datetime | None) -> int | None:
 
 def id_response(entity_id: str, created_at: datetime) -> dict[str, Any]:
     """`IdResponse` (§4.12)."""
-    return {"@context": VOCAB_CONTEXT, "@type": "IdResponse", "@id": entity_id,
-            "createdAt": epoch_ms(created_at)}
+    return {
+        "@context": VOCAB_CONTEXT,
+        "@type": "IdResponse",
+        "@id": entity_id,
+        "createdAt": epoch_ms(created_at),
+    }
 
 
 def state_response(kind: str, state: str) -> dict[str, Any]:

@@ -34,8 +34,9 @@ from policies import (
     validate_policy,
 )
 
-policy_app = typer.Typer(help="ODRL usage policies: templates, validation, evaluation.",
-                         no_args_is_help=True)
+policy_app = typer.Typer(
+    help="ODRL usage policies: templates, validation, evaluation.", no_args_is_help=True
+)
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -92,10 +93,24 @@ def templates_command(
 ) -> None:
     """List the shipped policy templates and their options."""
     if as_json:
-        _emit([{"name": t.name, "description": t.description,
-                "options": [{"name": o.name, "kind": o.kind, "default": o.default,
-                             "description": o.description} for o in t.options]}
-               for t in list_templates()])
+        _emit(
+            [
+                {
+                    "name": t.name,
+                    "description": t.description,
+                    "options": [
+                        {
+                            "name": o.name,
+                            "kind": o.kind,
+                            "default": o.default,
+                            "description": o.description,
+                        }
+                        for o in t.options
+                    ],
+                }
+                for t in list_templates()
+            ]
+        )
         return
     for template in list_templates():
         table = Table(title=f"{template.name}: {template.description}", title_justify="left")
@@ -120,11 +135,13 @@ def _options(pairs: list[str]) -> dict[str, str]:
 @policy_app.command("render")
 def render_command(
     name: Annotated[str, typer.Argument(help="Template name (see `policy templates`)")],
-    option: Annotated[list[str] | None, typer.Option(
-        "--option", "-o", help="KEY=VALUE; lists comma-separated")] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE; lists comma-separated")
+    ] = None,
     form: Annotated[Form, typer.Option(help="Output form")] = Form.DSP,
-    definition_id: Annotated[str | None, typer.Option(
-        "--id", help="PolicyDefinition @id (edc form)")] = None,
+    definition_id: Annotated[
+        str | None, typer.Option("--id", help="PolicyDefinition @id (edc form)")
+    ] = None,
 ) -> None:
     """Render a template with options as JSON-LD."""
     try:

@@ -27,8 +27,10 @@ async def node_is_up(settings: Settings) -> bool:
     """True when the node's management surface answers `/health`-style requests."""
     try:
         async with httpx.AsyncClient(timeout=2.0) as http:
-            reply = await http.get(management_base(settings) + "/api/management/node",
-                                   headers={"X-Api-Key": settings.management.api_key})
+            reply = await http.get(
+                management_base(settings) + "/api/management/node",
+                headers={"X-Api-Key": settings.management.api_key},
+            )
     except httpx.HTTPError:
         return False
     return reply.status_code == 200
@@ -41,8 +43,9 @@ async def management_client(
     """An HTTP client on the node's management API (X-Api-Key set)."""
     headers = {"X-Api-Key": settings.management.api_key}
     if await node_is_up(settings):
-        async with httpx.AsyncClient(base_url=management_base(settings), headers=headers,
-                                     timeout=timeout_s) as http:
+        async with httpx.AsyncClient(
+            base_url=management_base(settings), headers=headers, timeout=timeout_s
+        ) as http:
             yield http
         return
     if not in_process_ok:
@@ -53,6 +56,7 @@ async def management_client(
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://node",
-                                     headers=headers, timeout=timeout_s) as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://node", headers=headers, timeout=timeout_s
+        ) as http:
             yield http

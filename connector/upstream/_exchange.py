@@ -56,10 +56,13 @@ def product_datasets(document: dict[str, Any], product_id: str) -> list[Dataset]
     """Datasets of a parsed catalog whose product-id property equals `product_id`."""
     catalog = parse_catalog(document)
     return [
-        dataset for dataset in catalog.datasets
-        if any(key.rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1]
-               in PRODUCT_ID_KEYS and _text(value) == product_id
-               for key, value in dataset.properties.items())
+        dataset
+        for dataset in catalog.datasets
+        if any(
+            key.rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1] in PRODUCT_ID_KEYS
+            and _text(value) == product_id
+            for key, value in dataset.properties.items()
+        )
     ]
 
 
@@ -86,8 +89,7 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
     valid) -> the CarbonFootprint submodel, as JSON."""
     participant = await resolve_participant(context, line.supplier_did)
     if isinstance(participant, Failure):
-        unreachable = "cannot resolve" in participant.detail and "HTTP 4" not in \
-            participant.detail
+        unreachable = "cannot resolve" in participant.detail and "HTTP 4" not in participant.detail
         code = FailureCode.UNREACHABLE if unreachable else FailureCode.UNKNOWN_PARTICIPANT
         return FetchProblem(code, participant.detail)
     dsp_url = participant.value.dsp_url
@@ -99,9 +101,13 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
     except CatalogParseError as exc:
         return FetchProblem(FailureCode.INVALID_DATA, f"supplier catalog is malformed: {exc}")
     if not datasets:
-        return FetchProblem(FailureCode.POLICY_DENIED, (
-            f"{line.supplier_did} shows us no dataset for product {line.supplier_product_id} "
-            "(its access policy does not admit us, or it publishes none)"))
+        return FetchProblem(
+            FailureCode.POLICY_DENIED,
+            (
+                f"{line.supplier_did} shows us no dataset for product {line.supplier_product_id} "
+                "(its access policy does not admit us, or it publishes none)"
+            ),
+        )
     fetched = await fetch_asset(context, line.supplier_did, datasets[0].id, dsp_url=dsp_url)
     if isinstance(fetched, Failure):
         return FetchProblem(_code(fetched), fetched.detail)
@@ -109,10 +115,19 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
     try:
         submodel = json.loads(result.body)
     except ValueError:
-        return FetchProblem(FailureCode.INVALID_DATA, "supplier data plane sent no JSON",
-                            not result.reused, not result.reused)
-    return Fetched(submodel if isinstance(submodel, dict) else {}, result.agreement_id,
-                   result.asset_id, negotiated=not result.reused, transferred=not result.reused)
+        return FetchProblem(
+            FailureCode.INVALID_DATA,
+            "supplier data plane sent no JSON",
+            not result.reused,
+            not result.reused,
+        )
+    return Fetched(
+        submodel if isinstance(submodel, dict) else {},
+        result.agreement_id,
+        result.asset_id,
+        negotiated=not result.reused,
+        transferred=not result.reused,
+    )
 
 
 async def _product_catalog(

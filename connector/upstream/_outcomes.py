@@ -98,8 +98,11 @@ class ResolutionReport:
         return sum(1 for outcome in self.lines if outcome.transferred)
 
     def to_json(self) -> dict[str, Any]:
-        flagged = [o for o in self.lines if o.status in (LineStatus.STALE, LineStatus.DEFAULT,
-                                                         LineStatus.CYCLE)]
+        flagged = [
+            o
+            for o in self.lines
+            if o.status in (LineStatus.STALE, LineStatus.DEFAULT, LineStatus.CYCLE)
+        ]
         return {
             "productId": self.product_id,
             "error": self.error,
@@ -110,8 +113,13 @@ class ResolutionReport:
             "transfers": self.transfers,
             "lines": [outcome.to_json() for outcome in self.lines],
             "flagged": [
-                {"supplier": o.line.supplier_did, "supplierProductId": o.line.supplier_product_id,
-                 "status": o.status.value, "reasonCode": o.reason_code, "reason": o.reason}
+                {
+                    "supplier": o.line.supplier_did,
+                    "supplierProductId": o.line.supplier_product_id,
+                    "status": o.status.value,
+                    "reasonCode": o.reason_code,
+                    "reason": o.reason,
+                }
                 for o in flagged
             ],
         }

@@ -78,8 +78,9 @@ async def resolve(
     completes) and ends with the `report` event (or `error`)."""
     concurrency = body.concurrency if body is not None else 8
     if stream:
-        return StreamingResponse(_resolve_events(context, product_id, concurrency),
-                                 media_type="application/x-ndjson")
+        return StreamingResponse(
+            _resolve_events(context, product_id, concurrency), media_type="application/x-ndjson"
+        )
     report = await resolve_product(context, product_id, concurrency=concurrency)
     if isinstance(report, Failure):
         return failure_response(request, report)
@@ -94,7 +95,9 @@ async def _resolve_events(
     async def run() -> None:
         try:
             report = await resolve_product(
-                context, product_id, concurrency=concurrency,
+                context,
+                product_id,
+                concurrency=concurrency,
                 on_lines=lambda n: events.put_nowait({"event": "lines", "total": n}),
                 on_line=lambda o: events.put_nowait({"event": "line", **o.to_json()}),
             )
@@ -116,8 +119,10 @@ async def received(context: NodeContext = Depends(get_context)) -> list[dict[str
     """Every supplier value we hold, with its agreement, version and stale flag."""
     async with context.database.session() as session:
         rows = (await session.exec(select(ReceivedFootprintRow))).all()
-    return [received_json(row) for row in sorted(
-        rows, key=lambda r: (r.supplier_did, r.supplier_product_id))]
+    return [
+        received_json(row)
+        for row in sorted(rows, key=lambda r: (r.supplier_did, r.supplier_product_id))
+    ]
 
 
 def received_json(row: ReceivedFootprintRow) -> dict[str, Any]:

@@ -32,12 +32,21 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 async def _stream(settings: Any, product: str, concurrency: int, quiet: bool) -> dict[str, Any]:
     path = f"/api/management/upstream/resolve/{product}"
     final: dict[str, Any] = {}
-    with Progress(TextColumn("resolving {task.description}"), BarColumn(),
-                  MofNCompleteColumn(), console=err, disable=quiet, transient=True) as bar:
+    with Progress(
+        TextColumn("resolving {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as bar:
         task = bar.add_task(product, total=None)
-        async with management_client(settings, in_process_ok=False) as http, http.stream(
-            "POST", path, params={"stream": "true"}, json={"concurrency": concurrency}
-        ) as reply:
+        async with (
+            management_client(settings, in_process_ok=False) as http,
+            http.stream(
+                "POST", path, params={"stream": "true"}, json={"concurrency": concurrency}
+            ) as reply,
+        ):
             if reply.status_code >= 400:
                 await reply.aread()
                 body = reply.json()

@@ -33,8 +33,7 @@ class NotifyProcessor:
             "version": payload["version"],
         }
         try:
-            response = await context.http.post(url + NOTIFICATION_PATH, json=body,
-                                               headers=headers)
+            response = await context.http.post(url + NOTIFICATION_PATH, json=body, headers=headers)
         except Exception as exc:  # httpx errors: the consumer is down, try again later
             return Retry(f"{type(exc).__name__}: {exc}")
         if response.status_code >= 300 and response.status_code != 404:

@@ -44,9 +44,14 @@ async def notify_consumers(
         return 0
     async with context.database.session() as session:
         items = [
-            enqueue(context, session, NOTIFY_KIND, f"{did}|{asset_id}|{version}", "send",
-                    {"consumer": did, "assetId": asset_id, "productId": product_id,
-                     "version": version})
+            enqueue(
+                context,
+                session,
+                NOTIFY_KIND,
+                f"{did}|{asset_id}|{version}",
+                "send",
+                {"consumer": did, "assetId": asset_id, "productId": product_id, "version": version},
+            )
             for did in sorted(consumers)
         ]
         await session.commit()
@@ -96,9 +101,18 @@ async def _refresh_items(
     items = []
     for supplier, product_id in lines:
         subject = f"{supplier}|{product_id}"
-        pending = await session.exec(select(WorkItem).where(
-            WorkItem.kind == REFRESH_KIND, WorkItem.subject_id == subject))
+        pending = await session.exec(
+            select(WorkItem).where(WorkItem.kind == REFRESH_KIND, WorkItem.subject_id == subject)
+        )
         if pending.first() is None:
-            items.append(enqueue(context, session, REFRESH_KIND, subject, "refresh",
-                                 {"supplier": supplier, "productId": product_id}))
+            items.append(
+                enqueue(
+                    context,
+                    session,
+                    REFRESH_KIND,
+                    subject,
+                    "refresh",
+                    {"supplier": supplier, "productId": product_id},
+                )
+            )
     return items

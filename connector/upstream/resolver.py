@@ -83,8 +83,9 @@ async def _resolve_one(
     except TimeoutError:
         checked = FetchProblem(FailureCode.UNREACHABLE, f"no answer within {LINE_TIMEOUT_S} s")
     except Exception as exc:  # one supplier's bug or outage must not stop the others
-        log.warning("upstream line %s/%s failed: %r", line.supplier_did,
-                    line.supplier_product_id, exc)
+        log.warning(
+            "upstream line %s/%s failed: %r", line.supplier_did, line.supplier_product_id, exc
+        )
         checked = FetchProblem(FailureCode.ERROR, f"{type(exc).__name__}: {exc}")
     elapsed = time.perf_counter() - started
     if isinstance(checked, LineOutcome):
@@ -110,8 +111,12 @@ async def _accept(
     value, version = checked
     status = await _store(context, line, verified.value, fetched, value, version)
     return LineOutcome(
-        line, status, version=version, agreement_id=fetched.agreement_id,
-        negotiated=fetched.negotiated, transferred=fetched.transferred,
+        line,
+        status,
+        version=version,
+        agreement_id=fetched.agreement_id,
+        negotiated=fetched.negotiated,
+        transferred=fetched.transferred,
     )
 
 
@@ -128,12 +133,16 @@ def _check(
 ) -> tuple[dict[str, Any], str] | FetchProblem:
     provenance = verified.provenance
     if provenance.product_id != line.supplier_product_id:
-        detail = (f"provenance.productId {provenance.product_id} is not the requested product "
-                  f"{line.supplier_product_id}")
+        detail = (
+            f"provenance.productId {provenance.product_id} is not the requested product "
+            f"{line.supplier_product_id}"
+        )
         return _problem(FailureCode.INVALID_DATA, detail, fetched)
     if lineage_hash(context.settings.node.did, product_id) in provenance.lineage:
-        detail = (f"supply-chain cycle: {line.supplier_did} product {line.supplier_product_id} "
-                  f"already depends on our product {product_id}")
+        detail = (
+            f"supply-chain cycle: {line.supplier_did} product {line.supplier_product_id} "
+            f"already depends on our product {product_id}"
+        )
         return _problem(FailureCode.CYCLE, detail, fetched)
     read = read_supplier_value(verified.submodel)
     if isinstance(read, Failure):
@@ -155,8 +164,11 @@ async def _store(
     now = context.clock.now()
     async with context.database.session() as session:
         row = await _row(session, line)
-        if row is not None and row.version == version and row.submodel_hash == \
-                verified.submodel_hash:
+        if (
+            row is not None
+            and row.version == version
+            and row.submodel_hash == verified.submodel_hash
+        ):
             row.stale, row.stale_reason = _staleness(row.announced_version, version)
             row.agreement_id = fetched.agreement_id
             session.add(row)
@@ -164,12 +176,22 @@ async def _store(
             return LineStatus.CURRENT
         if row is None:
             row = ReceivedFootprintRow(
-                supplier_did=line.supplier_did, supplier_product_id=line.supplier_product_id,
-                asset_id=fetched.asset_id, version=version, submodel_hash="", signature="",
-                agreement_id="", submodel={}, value={}, received_at=now,
+                supplier_did=line.supplier_did,
+                supplier_product_id=line.supplier_product_id,
+                asset_id=fetched.asset_id,
+                version=version,
+                submodel_hash="",
+                signature="",
+                agreement_id="",
+                submodel={},
+                value={},
+                received_at=now,
             )
-        row.asset_id, row.version, row.agreement_id = fetched.asset_id, version, \
-            fetched.agreement_id
+        row.asset_id, row.version, row.agreement_id = (
+            fetched.asset_id,
+            version,
+            fetched.agreement_id,
+        )
         row.submodel_hash, row.signature = verified.submodel_hash, verified.signature
         row.submodel, row.value = verified.submodel, value
         row.lineage = sorted(verified.provenance.lineage)
@@ -208,12 +230,21 @@ async def _fall_back(
             session.add(row)
             await session.commit()
             return LineOutcome(
-                line, LineStatus.STALE, version=row.version, agreement_id=row.agreement_id,
-                reason_code=problem.code.value, reason=problem.detail,
-                negotiated=problem.negotiated, transferred=problem.transferred,
+                line,
+                LineStatus.STALE,
+                version=row.version,
+                agreement_id=row.agreement_id,
+                reason_code=problem.code.value,
+                reason=problem.detail,
+                negotiated=problem.negotiated,
+                transferred=problem.transferred,
             )
     status = LineStatus.CYCLE if problem.code == FailureCode.CYCLE else LineStatus.DEFAULT
     return LineOutcome(
-        line, status, reason_code=problem.code.value, reason=problem.detail,
-        negotiated=problem.negotiated, transferred=problem.transferred,
+        line,
+        status,
+        reason_code=problem.code.value,
+        reason=problem.detail,
+        negotiated=problem.negotiated,
+        transferred=problem.transferred,
     )

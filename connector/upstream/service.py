@@ -41,11 +41,15 @@ async def resolve_product(
     outcomes = await resolve_lines(
         context, product_id, lines, fetch or exchange_fetch(context), concurrency, on_line
     )
-    await schedule_refresh(context, [
-        (o.line.supplier_did, o.line.supplier_product_id) for o in outcomes
-        if o.status in (LineStatus.STALE, LineStatus.DEFAULT)
-        and o.reason_code == FailureCode.UNREACHABLE
-    ])
+    await schedule_refresh(
+        context,
+        [
+            (o.line.supplier_did, o.line.supplier_product_id)
+            for o in outcomes
+            if o.status in (LineStatus.STALE, LineStatus.DEFAULT)
+            and o.reason_code == FailureCode.UNREACHABLE
+        ],
+    )
     recomputed = await recompute_installation(context, row.installation_id)
     if isinstance(recomputed, Failure):
         return recomputed
@@ -56,14 +60,16 @@ async def resolve_product(
         error = "; ".join(o.reason for o in cycles)
     elif mine.problems:
         error = "; ".join(mine.problems)
-    return Ok(ResolutionReport(
-        product_id=product_id,
-        lines=outcomes,
-        result=mine.result,
-        breakdown=mine.breakdown,
-        published_version=mine.version or None,
-        error=error,
-    ))
+    return Ok(
+        ResolutionReport(
+            product_id=product_id,
+            lines=outcomes,
+            result=mine.result,
+            breakdown=mine.breakdown,
+            published_version=mine.version or None,
+            error=error,
+        )
+    )
 
 
 async def refresh_dependents(
@@ -72,15 +78,18 @@ async def refresh_dependents(
     """Re-resolve our products using that supplier product; a reason to retry (the supplier
     is still unreachable), or None."""
     pending = []
-    for _installation, product_id in await products_using(context, supplier_did,
-                                                          supplier_product_id):
+    for _installation, product_id in await products_using(
+        context, supplier_did, supplier_product_id
+    ):
         report = await resolve_product(context, product_id)
         if isinstance(report, Failure):
             continue
         for outcome in report.value.lines:
             line = outcome.line
-            same = (line.supplier_did, line.supplier_product_id) == (supplier_did,
-                                                                      supplier_product_id)
+            same = (line.supplier_did, line.supplier_product_id) == (
+                supplier_did,
+                supplier_product_id,
+            )
             if same and outcome.reason_code == FailureCode.UNREACHABLE:
                 pending.append(f"{product_id}: {outcome.reason_code} {outcome.reason}")
     lagging = await _behind_announcement(context, supplier_did, supplier_product_id)
@@ -95,10 +104,14 @@ async def _behind_announcement(
     """Why the held value is still older than the version the supplier announced, if it is
     (a cache or a replica may serve the previous version for a moment: try again)."""
     async with context.database.session() as session:
-        row = (await session.exec(select(ReceivedFootprintRow).where(
-            ReceivedFootprintRow.supplier_did == supplier_did,
-            ReceivedFootprintRow.supplier_product_id == supplier_product_id))).first()
-    if row is None or not row.announced_version or not newer(row.announced_version,
-                                                             row.version):
+        row = (
+            await session.exec(
+                select(ReceivedFootprintRow).where(
+                    ReceivedFootprintRow.supplier_did == supplier_did,
+                    ReceivedFootprintRow.supplier_product_id == supplier_product_id,
+                )
+            )
+        ).first()
+    if row is None or not row.announced_version or not newer(row.announced_version, row.version):
         return None
     return f"announced version {row.announced_version} not served yet (we hold {row.version})"

@@ -21,7 +21,7 @@ BASE = "https://w3id.org/dspace/2025/1/"
 def _registry() -> Registry:
     resources = []
     for path in DSP_SCHEMAS.rglob("*.json"):
-        text = path.read_text(encoding="utf-8").replace('#definitions/', '#/definitions/')
+        text = path.read_text(encoding="utf-8").replace("#definitions/", "#/definitions/")
         document = json.loads(text)
         resources.append((document["$id"], Resource.from_contents(document, DRAFT201909)))
     return Registry().with_resources(resources)
@@ -32,5 +32,7 @@ def dsp_problems(document: Any, schema: str) -> list[str]:
     registry = _registry()
     root = registry.contents(BASE + schema)
     validator = Draft201909Validator(root, registry=registry)
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(document)
+    ]

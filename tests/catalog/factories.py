@@ -25,19 +25,29 @@ def customer_policy(*dids: str) -> Policy:
 
 
 def pcf_asset(asset_id: str = "pcf-1", version: str = "3.0") -> AssetEntry:
-    return AssetEntry(asset_id, {
-        EDC + "id": asset_id,
-        "http://purl.org/dc/terms/type": {"@id": "https://w3id.org/catenax/taxonomy#PcfExchange"},
-        "https://w3id.org/catenax/ontology/common#version": version,
-        EDC + "name": f"footprint {asset_id}",
-    })
+    return AssetEntry(
+        asset_id,
+        {
+            EDC + "id": asset_id,
+            "http://purl.org/dc/terms/type": {
+                "@id": "https://w3id.org/catenax/taxonomy#PcfExchange"
+            },
+            "https://w3id.org/catenax/ontology/common#version": version,
+            EDC + "name": f"footprint {asset_id}",
+        },
+    )
 
 
-def definition(definition_id: str = "cd-1", *, access: Policy | None = None,
-               contract: Policy | None = None, selector: tuple[Criterion, ...] = ()
-               ) -> OfferDefinition:
-    return OfferDefinition(definition_id, access or open_policy(), contract or open_policy(),
-                           selector)
+def definition(
+    definition_id: str = "cd-1",
+    *,
+    access: Policy | None = None,
+    contract: Policy | None = None,
+    selector: tuple[Criterion, ...] = (),
+) -> OfferDefinition:
+    return OfferDefinition(
+        definition_id, access or open_policy(), contract or open_policy(), selector
+    )
 
 
 def context(participant: str = CONSUMER) -> PolicyContext:
@@ -45,5 +55,8 @@ def context(participant: str = CONSUMER) -> PolicyContext:
 
 
 def usage_policy() -> Policy:
-    return Policy(permissions=(Permission("use", (Constraint("UsagePurpose", "isAnyOf",
-                                                             ("cx.pcf.base:1",)),)),))
+    return Policy(
+        permissions=(
+            Permission("use", (Constraint("UsagePurpose", "isAnyOf", ("cx.pcf.base:1",)),)),
+        )
+    )

@@ -28,9 +28,15 @@ from tests.catalog.factories import (
 
 
 def build(assets, definitions, participant=CONSUMER, query=CatalogQuery()):
-    return build_catalog(catalog_id="urn:catalog:1", participant_id=PROVIDER, service=SERVICE,
-                         assets=assets, definitions=definitions, context=context(participant),
-                         query=query)
+    return build_catalog(
+        catalog_id="urn:catalog:1",
+        participant_id=PROVIDER,
+        service=SERVICE,
+        assets=assets,
+        definitions=definitions,
+        context=context(participant),
+        query=query,
+    )
 
 
 def test_catalog_lists_dataset_with_offer_when_definition_selects_asset() -> None:
@@ -40,17 +46,21 @@ def test_catalog_lists_dataset_with_offer_when_definition_selects_asset() -> Non
     dataset = body["dataset"][0]
     assert dataset["@id"] == "pcf-1"
     assert dataset["dct:type"] == {"@id": "https://w3id.org/catenax/taxonomy#PcfExchange"}
-    assert dataset["distribution"] == [{"@type": "Distribution", "format": "HttpData-PULL",
-                                        "accessService": SERVICE.id}]
+    assert dataset["distribution"] == [
+        {"@type": "Distribution", "format": "HttpData-PULL", "accessService": SERVICE.id}
+    ]
     offer = dataset["hasPolicy"][0]
     assert offer["@type"] == "Offer"
     assert "target" not in offer
     assert "prohibition" not in offer
     assert offer["permission"][0]["action"] == "use"
-    assert body["service"] == [{"@id": SERVICE.id, "@type": "DataService",
-                                "endpointURL": "https://mill.example/api/dsp"}]
-    assert body["@context"] == ["https://w3id.org/catenax/2025/9/policy/context.jsonld",
-                                "https://w3id.org/dspace/2025/1/context.jsonld"]
+    assert body["service"] == [
+        {"@id": SERVICE.id, "@type": "DataService", "endpointURL": "https://mill.example/api/dsp"}
+    ]
+    assert body["@context"] == [
+        "https://w3id.org/catenax/2025/9/policy/context.jsonld",
+        "https://w3id.org/dspace/2025/1/context.jsonld",
+    ]
 
 
 def test_catalog_with_catenax_terms_expands_when_read_by_jsonld_processor() -> None:
@@ -96,8 +106,9 @@ def test_selector_and_query_filter_assets_when_given() -> None:
     selector = (Criterion(EDC + "id", "like", "pcf-%"),)
     catalog = build(assets, [definition(selector=selector)])
     assert [d.id for d in catalog.datasets] == ["pcf-1", "pcf-2"]
-    query = CatalogQuery((Criterion("'https://w3id.org/catenax/ontology/common#version'",
-                                    "=", "1.2.0"),))
+    query = CatalogQuery(
+        (Criterion("'https://w3id.org/catenax/ontology/common#version'", "=", "1.2.0"),)
+    )
     assert [d.id for d in build(assets, [definition()], query=query).datasets] == ["pcf-2"]
 
 

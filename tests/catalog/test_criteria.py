@@ -15,23 +15,30 @@ RECORD = {
 }
 
 
-@pytest.mark.parametrize(("left", "operator", "right", "expected"), [
-    ("https://w3id.org/edc/v0.0.1/ns/id", "=", "testlab:run:probe", True),
-    ("edc:id", "=", "testlab:run:probe", True),
-    ("id", "!=", "testlab:run:probe", False),
-    ("id", "like", "testlab:%", True),
-    ("id", "like", "TESTLAB:%", False),
-    ("id", "ilike", "TESTLAB:%", True),
-    ("id", "in", ["x", "testlab:run:probe"], True),
-    ("'http://purl.org/dc/terms/type'.'@id'", "=",
-     "https://w3id.org/catenax/taxonomy#PcfExchange", True),
-    ("dct:type", "=", "https://w3id.org/catenax/taxonomy#PcfExchange", True),
-    ("count", ">", 2, True),
-    ("count", "<=", 2, False),
-    ("tags", "contains", "b", True),
-    ("missing", "=", "x", False),
-    ("missing", "!=", "x", True),
-])
+@pytest.mark.parametrize(
+    ("left", "operator", "right", "expected"),
+    [
+        ("https://w3id.org/edc/v0.0.1/ns/id", "=", "testlab:run:probe", True),
+        ("edc:id", "=", "testlab:run:probe", True),
+        ("id", "!=", "testlab:run:probe", False),
+        ("id", "like", "testlab:%", True),
+        ("id", "like", "TESTLAB:%", False),
+        ("id", "ilike", "TESTLAB:%", True),
+        ("id", "in", ["x", "testlab:run:probe"], True),
+        (
+            "'http://purl.org/dc/terms/type'.'@id'",
+            "=",
+            "https://w3id.org/catenax/taxonomy#PcfExchange",
+            True,
+        ),
+        ("dct:type", "=", "https://w3id.org/catenax/taxonomy#PcfExchange", True),
+        ("count", ">", 2, True),
+        ("count", "<=", 2, False),
+        ("tags", "contains", "b", True),
+        ("missing", "=", "x", False),
+        ("missing", "!=", "x", True),
+    ],
+)
 def test_criterion_matches_when_evaluated(left, operator, right, expected) -> None:
     assert matches(Criterion(left, operator, right), RECORD) is expected
 
@@ -42,6 +49,7 @@ def test_criterion_is_refused_when_operator_unknown() -> None:
 
 
 def test_criterion_reads_prefixed_keys_when_parsed() -> None:
-    criterion = parse_criterion({"edc:operandLeft": "id", "edc:operator": "=",
-                                 "edc:operandRight": "x"})
+    criterion = parse_criterion(
+        {"edc:operandLeft": "id", "edc:operator": "=", "edc:operandRight": "x"}
+    )
     assert criterion == Criterion("id", "=", "x")

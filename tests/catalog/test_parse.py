@@ -23,32 +23,53 @@ def test_spec_example_catalog_parses_when_read() -> None:
 
 
 def test_own_catalog_round_trips_when_parsed() -> None:
-    catalog = build_catalog(catalog_id="urn:c", participant_id=PROVIDER, service=SERVICE,
-                            assets=[pcf_asset()], definitions=[definition()],
-                            context=context(CONSUMER))
+    catalog = build_catalog(
+        catalog_id="urn:c",
+        participant_id=PROVIDER,
+        service=SERVICE,
+        assets=[pcf_asset()],
+        definitions=[definition()],
+        context=context(CONSUMER),
+    )
     parsed = parse_catalog(catalog_to_dsp(catalog))
     assert parsed.datasets[0].id == "pcf-1"
     assert parsed.datasets[0].offers[0].id == catalog.datasets[0].offers[0].id
     assert parsed.datasets[0].properties["http://purl.org/dc/terms/type"] == {
-        "@id": "https://w3id.org/catenax/taxonomy#PcfExchange"}
+        "@id": "https://w3id.org/catenax/taxonomy#PcfExchange"
+    }
     assert parsed.services == (SERVICE,)
 
 
 def test_edc_prefixed_catalog_parses_when_read() -> None:
     use = {"odrl:action": {"@id": "odrl:use"}}
     document = {
-        "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/",
-                     "dcat": "http://www.w3.org/ns/dcat#", "odrl": "http://www.w3.org/ns/odrl/2/",
-                     "dspace": "https://w3id.org/dspace/v0.8/", "dct": "http://purl.org/dc/terms/"},
-        "@id": "cat", "@type": "dcat:Catalog", "dspace:participantId": "BPNL1",
-        "dcat:dataset": {"@id": "asset-1", "@type": "dcat:Dataset",
-                         "odrl:hasPolicy": {"@id": "offer-1", "@type": "odrl:Offer",
-                                            "odrl:permission": use},
-                         "dcat:distribution": [{"@type": "dcat:Distribution",
-                                                "dct:format": {"@id": "HttpData-PULL"},
-                                                "dcat:accessService": {"@id": "svc"}}]},
-        "dcat:service": {"@id": "svc", "@type": "dcat:DataService",
-                         "dcat:endpointURL": "http://peer/api/dsp"},
+        "@context": {
+            "@vocab": "https://w3id.org/edc/v0.0.1/ns/",
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "odrl": "http://www.w3.org/ns/odrl/2/",
+            "dspace": "https://w3id.org/dspace/v0.8/",
+            "dct": "http://purl.org/dc/terms/",
+        },
+        "@id": "cat",
+        "@type": "dcat:Catalog",
+        "dspace:participantId": "BPNL1",
+        "dcat:dataset": {
+            "@id": "asset-1",
+            "@type": "dcat:Dataset",
+            "odrl:hasPolicy": {"@id": "offer-1", "@type": "odrl:Offer", "odrl:permission": use},
+            "dcat:distribution": [
+                {
+                    "@type": "dcat:Distribution",
+                    "dct:format": {"@id": "HttpData-PULL"},
+                    "dcat:accessService": {"@id": "svc"},
+                }
+            ],
+        },
+        "dcat:service": {
+            "@id": "svc",
+            "@type": "dcat:DataService",
+            "dcat:endpointURL": "http://peer/api/dsp",
+        },
     }
     catalog = parse_catalog(document)
     assert catalog.participant_id == "BPNL1"

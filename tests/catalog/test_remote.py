@@ -12,8 +12,12 @@ from catalog import Criterion
 from catalog.remote import CatalogClient, RemoteCatalogError, catalog_request_message
 from tests.catalog.conftest import dsp_problems
 
-CATALOG = {"@context": ["https://w3id.org/dspace/2025/1/context.jsonld"], "@id": "c",
-           "@type": "Catalog", "participantId": "did:web:p"}
+CATALOG = {
+    "@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
+    "@id": "c",
+    "@type": "Catalog",
+    "participantId": "did:web:p",
+}
 
 
 class Clock:
@@ -60,10 +64,14 @@ async def test_catalog_is_cached_until_ttl_when_requested_again() -> None:
     assert json.loads(seen[0].content)["@type"] == "CatalogRequestMessage"
 
 
-@pytest.mark.parametrize("response", [
-    httpx.Response(500, text="boom"), httpx.Response(200, text="not json"),
-    httpx.Response(200, json=[1, 2]),
-])
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(500, text="boom"),
+        httpx.Response(200, text="not json"),
+        httpx.Response(200, json=[1, 2]),
+    ],
+)
 async def test_counterparty_failure_is_502_when_answer_unusable(response) -> None:
     client, http = client_for(lambda request: response, Clock())
     async with http:

@@ -15,15 +15,22 @@ from tests.support.nodes import RunningNode
 DEMO_DID = "did:web:127.0.0.1%3A{port}"
 
 
-def offer_footprints(node: RunningNode, template: str = "members-with-pcf-framework",
-                     **options: Any) -> None:
+def offer_footprints(
+    node: RunningNode, template: str = "members-with-pcf-framework", **options: Any
+) -> None:
     definition = to_edc_policy_definition(policy_template(template, **options), "pcf-policy")
-    contract = {"@context": {"@vocab": EDC_NS}, "@id": "pcf-footprints",
-                "accessPolicyId": "pcf-policy", "contractPolicyId": "pcf-policy",
-                "assetsSelector": []}
+    contract = {
+        "@context": {"@vocab": EDC_NS},
+        "@id": "pcf-footprints",
+        "accessPolicyId": "pcf-policy",
+        "contractPolicyId": "pcf-policy",
+        "assetsSelector": [],
+    }
     with node.management() as http:
-        for path, body in (("/api/management/v3/policydefinitions", definition),
-                           ("/api/management/v3/contractdefinitions", contract)):
+        for path, body in (
+            ("/api/management/v3/policydefinitions", definition),
+            ("/api/management/v3/contractdefinitions", contract),
+        ):
             reply = http.post(path, json=body)
             assert reply.status_code == 200, reply.text
 
@@ -32,8 +39,9 @@ def demo_document(key: str, dids: dict[str, str]) -> dict[str, Any]:
     """A demo company's file with its suppliers' DIDs bound to the running nodes
     (`dids`: company key -> DID)."""
     document = copy.deepcopy(load_document(next(c for c in COMPANIES if c.key == key)))
-    by_demo_did = {DEMO_DID.format(port=18100 + c.offset): dids[c.key]
-                   for c in COMPANIES if c.key in dids}
+    by_demo_did = {
+        DEMO_DID.format(port=18100 + c.offset): dids[c.key] for c in COMPANIES if c.key in dids
+    }
     for process in document.get("processes", []):
         for line in process.get("precursors", []):
             _bind(line, by_demo_did)

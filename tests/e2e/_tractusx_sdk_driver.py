@@ -16,10 +16,18 @@ EDC = "https://w3id.org/edc/v0.0.1/ns/"
 
 def service(kind: str, base_url: str, key: str):
     headers = {"X-Api-Key": key, "Content-Type": "application/json"}
-    factory = (ServiceFactory.get_connector_provider_service if kind == "provider"
-               else ServiceFactory.get_connector_consumer_service)
-    return factory(dataspace_version="saturn", base_url=base_url, dma_path="/api/management",
-                   headers=headers, verbose=False)
+    factory = (
+        ServiceFactory.get_connector_provider_service
+        if kind == "provider"
+        else ServiceFactory.get_connector_consumer_service
+    )
+    return factory(
+        dataspace_version="saturn",
+        base_url=base_url,
+        dma_path="/api/management",
+        headers=headers,
+        verbose=False,
+    )
 
 
 def main() -> None:
@@ -28,18 +36,25 @@ def main() -> None:
     provider = service("provider", args["provider_url"], args["provider_key"])
     access = provider.create_policy(policy_id="access-sdk", permissions=[{"action": "access"}])
     usage = provider.create_policy(policy_id="usage-sdk", permissions=[{"action": "use"}])
-    proxied = provider.create_asset(asset_id="sdk-http-asset", base_url="http://127.0.0.1:9/x",
-                                    dct_type="https://w3id.org/catenax/taxonomy#PcfExchange")
-    contract = provider.create_contract(contract_id="cd-sdk", usage_policy_id="usage-sdk",
-                                        access_policy_id="access-sdk", asset_id=args["asset_id"])
-    out["provider"] = [access.get("@id"), usage.get("@id"), proxied.get("@id"),
-                       contract.get("@id")]
+    proxied = provider.create_asset(
+        asset_id="sdk-http-asset",
+        base_url="http://127.0.0.1:9/x",
+        dct_type="https://w3id.org/catenax/taxonomy#PcfExchange",
+    )
+    contract = provider.create_contract(
+        contract_id="cd-sdk",
+        usage_policy_id="usage-sdk",
+        access_policy_id="access-sdk",
+        asset_id=args["asset_id"],
+    )
+    out["provider"] = [access.get("@id"), usage.get("@id"), proxied.get("@id"), contract.get("@id")]
     consumer = service("consumer", args["consumer_url"], args["consumer_key"])
     response = consumer.do_get(
         counter_party_id=args["provider_did"],
         counter_party_address=args["provider_dsp"],
-        filter_expression=[{"operandLeft": EDC + "id", "operator": "=",
-                            "operandRight": args["asset_id"]}],
+        filter_expression=[
+            {"operandLeft": EDC + "id", "operator": "=", "operandRight": args["asset_id"]}
+        ],
         path="/",
         policies=None,
         max_wait=30,
@@ -52,8 +67,9 @@ def main() -> None:
     second = consumer.do_get(
         counter_party_id=args["provider_did"],
         counter_party_address=args["provider_dsp"],
-        filter_expression=[{"operandLeft": EDC + "id", "operator": "=",
-                            "operandRight": args["asset_id"]}],
+        filter_expression=[
+            {"operandLeft": EDC + "id", "operator": "=", "operandRight": args["asset_id"]}
+        ],
         path="/",
         policies=allowed,
         max_wait=30,
@@ -63,8 +79,9 @@ def main() -> None:
     by_bpnl = consumer.do_get_with_bpnl(
         bpnl="BPNL000000000001",
         counter_party_address=args["provider_dsp"],
-        filter_expression=[{"operandLeft": EDC + "id", "operator": "=",
-                            "operandRight": args["asset_id"]}],
+        filter_expression=[
+            {"operandLeft": EDC + "id", "operator": "=", "operandRight": args["asset_id"]}
+        ],
         path="/",
         policies=allowed,
         max_wait=30,

@@ -17,8 +17,7 @@ pytestmark = pytest.mark.e2e
 
 EDC = "https://w3id.org/edc/v0.0.1/ns/"
 ASSET = "urn:asset:coil-pcf"
-WIRE = SHARED_DIR / (
-    "specs/edc/sdk-wire/saturn-consumer-do_get.jsonl")
+WIRE = SHARED_DIR / ("specs/edc/sdk-wire/saturn-consumer-do_get.jsonl")
 # Keys of the recorded Tractus-X answers our answers need not carry: the refresh token is not
 # handed to management clients, the audience is implied.
 NOT_EXPOSED = {"tx-auth:refreshToken", "tx-auth:audience"}
@@ -36,31 +35,63 @@ def recorded_keys(path_end: str) -> set[str]:
 
 def provide(provider: RunningNode, consumer_did: str) -> None:
     """Asset + access policy naming the consumer + usage policy + contract definition."""
-    only_consumer = {"@context": {"@vocab": EDC}, "@id": "access-1", "policy": {
-        "@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Set", "permission": [{
-            "action": "use", "constraint": [{
-                "leftOperand": "https://w3id.org/carbonspace/policy/ParticipantId",
-                "operator": "isAnyOf", "rightOperand": [consumer_did]}]}]}}
-    usage = {"@context": {"@vocab": EDC}, "@id": "usage-1",
-             "policy": {"@type": "Set", "permission": [{"action": "use"}]}}
-    asset = {"@context": {"@vocab": EDC, "dct": "http://purl.org/dc/terms/"}, "@id": ASSET,
-             "properties": {"dct:type": {"@id": "https://w3id.org/catenax/taxonomy#PcfExchange"}},
-             "dataAddress": {"type": "AasSubmodel", "submodelId": "urn:submodel:coil"}}
-    definition = {"@context": {"@vocab": EDC}, "@id": "cd-1", "accessPolicyId": "access-1",
-                  "contractPolicyId": "usage-1", "assetsSelector": [
-                      {"operandLeft": EDC + "id", "operator": "=", "operandRight": ASSET}]}
+    only_consumer = {
+        "@context": {"@vocab": EDC},
+        "@id": "access-1",
+        "policy": {
+            "@context": "http://www.w3.org/ns/odrl.jsonld",
+            "@type": "Set",
+            "permission": [
+                {
+                    "action": "use",
+                    "constraint": [
+                        {
+                            "leftOperand": "https://w3id.org/carbonspace/policy/ParticipantId",
+                            "operator": "isAnyOf",
+                            "rightOperand": [consumer_did],
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+    usage = {
+        "@context": {"@vocab": EDC},
+        "@id": "usage-1",
+        "policy": {"@type": "Set", "permission": [{"action": "use"}]},
+    }
+    asset = {
+        "@context": {"@vocab": EDC, "dct": "http://purl.org/dc/terms/"},
+        "@id": ASSET,
+        "properties": {"dct:type": {"@id": "https://w3id.org/catenax/taxonomy#PcfExchange"}},
+        "dataAddress": {"type": "AasSubmodel", "submodelId": "urn:submodel:coil"},
+    }
+    definition = {
+        "@context": {"@vocab": EDC},
+        "@id": "cd-1",
+        "accessPolicyId": "access-1",
+        "contractPolicyId": "usage-1",
+        "assetsSelector": [{"operandLeft": EDC + "id", "operator": "=", "operandRight": ASSET}],
+    }
     with provider.management() as client:
-        for path, body in (("/v3/policydefinitions", only_consumer),
-                           ("/v3/policydefinitions", usage), ("/v3/assets", asset),
-                           ("/v3/contractdefinitions", definition)):
+        for path, body in (
+            ("/v3/policydefinitions", only_consumer),
+            ("/v3/policydefinitions", usage),
+            ("/v3/assets", asset),
+            ("/v3/contractdefinitions", definition),
+        ):
             response = client.post("/api/management" + path, json=body)
             assert response.status_code == 200, response.text
 
 
 def catalog_request(provider: RunningNode) -> dict:
-    return {"@context": {"edc": EDC}, "@type": "CatalogRequest",
-            "counterPartyAddress": provider.url + "/api/dsp", "counterPartyId": provider.did,
-            "protocol": "dataspace-protocol-http:2025-1"}
+    return {
+        "@context": {"edc": EDC},
+        "@type": "CatalogRequest",
+        "counterPartyAddress": provider.url + "/api/dsp",
+        "counterPartyId": provider.did,
+        "protocol": "dataspace-protocol-http:2025-1",
+    }
 
 
 def wait_for_state(client, path: str, wanted: str, timeout_s: float = 20.0) -> str:
@@ -77,10 +108,15 @@ def wait_for_state(client, path: str, wanted: str, timeout_s: float = 20.0) -> s
 
 def step_by_step_transfer(client, provider: RunningNode, agreement_id: str) -> None:
     """`POST /v3/transferprocesses` (HttpProxy) leads to a cached EDR; termination stops it."""
-    body = {"@context": {"@vocab": EDC}, "@type": "TransferRequest",
-            "counterPartyAddress": provider.url + "/api/dsp",
-            "protocol": "dataspace-protocol-http:2025-1", "contractId": agreement_id,
-            "transferType": "HttpData-PULL", "dataDestination": {"type": "HttpProxy"}}
+    body = {
+        "@context": {"@vocab": EDC},
+        "@type": "TransferRequest",
+        "counterPartyAddress": provider.url + "/api/dsp",
+        "protocol": "dataspace-protocol-http:2025-1",
+        "contractId": agreement_id,
+        "transferType": "HttpData-PULL",
+        "dataDestination": {"type": "HttpProxy"},
+    }
     started = client.post("/api/management/v3/transferprocesses", json=body)
     assert started.status_code == 200, started.text
     transfer_id = started.json()["@id"]
@@ -88,8 +124,9 @@ def step_by_step_transfer(client, provider: RunningNode, agreement_id: str) -> N
     assert wait_for_state(client, state_path, "STARTED") == "STARTED"
     address = client.get(f"/api/management/v3/edrs/{transfer_id}/dataaddress")
     assert address.status_code == 200, address.text
-    stopped = client.post(f"/api/management/v3/transferprocesses/{transfer_id}/terminate",
-                          json={"reason": "done"})
+    stopped = client.post(
+        f"/api/management/v3/transferprocesses/{transfer_id}/terminate", json={"reason": "done"}
+    )
     assert stopped.status_code == 204, stopped.text
     assert wait_for_state(client, state_path, "TERMINATED") == "TERMINATED"
 
@@ -102,21 +139,24 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
     assert hidden.status_code == 200, hidden.text
     assert "dataset" not in hidden.json()
     with consumer.management() as client:
-        response = client.post("/api/management/v3/catalog/request",
-                               json=catalog_request(provider))
+        response = client.post("/api/management/v3/catalog/request", json=catalog_request(provider))
         assert response.status_code == 200, response.text
         dataset = response.json()["dataset"][0]
         assert dataset["@id"] == ASSET
-        single = client.post("/api/management/v3/catalog/dataset/request",
-                             json={**catalog_request(provider), "@id": ASSET})
+        single = client.post(
+            "/api/management/v3/catalog/dataset/request",
+            json={**catalog_request(provider), "@id": ASSET},
+        )
         assert single.status_code == 200, single.text
         assert single.json()["hasPolicy"] == dataset["hasPolicy"]
         offer = dataset["hasPolicy"][0]
-        request = {"@context": {"@vocab": EDC}, "@type": "ContractRequest",
-                   "counterPartyAddress": provider.url + "/api/dsp",
-                   "protocol": "dataspace-protocol-http:2025-1",
-                   "policy": {**offer, "assigner": {"@id": provider.did},
-                              "target": {"@id": ASSET}}}
+        request = {
+            "@context": {"@vocab": EDC},
+            "@type": "ContractRequest",
+            "counterPartyAddress": provider.url + "/api/dsp",
+            "protocol": "dataspace-protocol-http:2025-1",
+            "policy": {**offer, "assigner": {"@id": provider.did}, "target": {"@id": ASSET}},
+        }
         started = client.post("/api/management/v3/edrs", json=request)
         assert started.status_code == 200, started.text
         negotiation_id = started.json()["@id"]
@@ -127,21 +167,40 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         negotiation = client.get(f"/api/management/v3/contractnegotiations/{negotiation_id}")
         assert recorded_keys("/89790a0e-7a5a-4420-8cd0-006e1c4e7793") <= set(negotiation.json())
         agreement_id = negotiation.json()["contractAgreementId"]
-        transfers = client.post("/api/management/v3/transferprocesses/request", json={
-            "filterExpression": [{"operandLeft": "contractAgreementId", "operator": "=",
-                                  "operandRight": agreement_id}]})
+        transfers = client.post(
+            "/api/management/v3/transferprocesses/request",
+            json={
+                "filterExpression": [
+                    {
+                        "operandLeft": "contractAgreementId",
+                        "operator": "=",
+                        "operandRight": agreement_id,
+                    }
+                ]
+            },
+        )
         assert [t["state"] for t in transfers.json()] == ["STARTED"]
         assert recorded_keys("/v3/transferprocesses/request") <= set(transfers.json()[0])
-        edrs = client.post("/api/management/v3/edrs/request", json={
-            "filterExpression": [{"operandLeft": "contractNegotiationId", "operator": "=",
-                                  "operandRight": negotiation_id}]})
+        edrs = client.post(
+            "/api/management/v3/edrs/request",
+            json={
+                "filterExpression": [
+                    {
+                        "operandLeft": "contractNegotiationId",
+                        "operator": "=",
+                        "operandRight": negotiation_id,
+                    }
+                ]
+            },
+        )
         entry = edrs.json()[-1]
         assert recorded_keys("/v3/edrs/request") <= set(entry)
         assert {"@context", "@type", "providerId", "transferProcessId"} <= set(entry)
         assert entry["providerId"] == provider.did
         address = client.get(
             f"/api/management/v3/edrs/{entry['transferProcessId']}/dataaddress",
-            params={"auto_refresh": "True"})
+            params={"auto_refresh": "True"},
+        )
         assert address.status_code == 200, address.text
         assert recorded_keys("/dataaddress") <= set(address.json())
         assert address.json()["endpoint"].startswith(provider.url + "/api/public")
@@ -167,21 +226,35 @@ def test_edr_chain_completes_when_provider_comes_back(nodes) -> None:  # noqa: F
     provider, consumer = nodes("mill"), nodes("bolts")
     provide(provider, consumer.did)
     with consumer.management() as client:
-        dataset = client.post("/api/management/v3/catalog/request",
-                              json=catalog_request(provider)).json()["dataset"][0]
-        request = {"@context": {"@vocab": EDC}, "@type": "ContractRequest",
-                   "counterPartyAddress": provider.url + "/api/dsp",
-                   "protocol": "dataspace-protocol-http:2025-1",
-                   "policy": {**dataset["hasPolicy"][0], "assigner": {"@id": provider.did},
-                              "target": {"@id": ASSET}}}
+        dataset = client.post(
+            "/api/management/v3/catalog/request", json=catalog_request(provider)
+        ).json()["dataset"][0]
+        request = {
+            "@context": {"@vocab": EDC},
+            "@type": "ContractRequest",
+            "counterPartyAddress": provider.url + "/api/dsp",
+            "protocol": "dataspace-protocol-http:2025-1",
+            "policy": {
+                **dataset["hasPolicy"][0],
+                "assigner": {"@id": provider.did},
+                "target": {"@id": ASSET},
+            },
+        }
         provider.stop()
         started = client.post("/api/management/v3/edrs", json=request)
         assert started.status_code == 200, started.text
         negotiation_id = started.json()["@id"]
         restarted = start_node(provider.node_dir)
         try:
-            query = {"filterExpression": [{"operandLeft": "contractNegotiationId",
-                                           "operator": "=", "operandRight": negotiation_id}]}
+            query = {
+                "filterExpression": [
+                    {
+                        "operandLeft": "contractNegotiationId",
+                        "operator": "=",
+                        "operandRight": negotiation_id,
+                    }
+                ]
+            }
             deadline = time.monotonic() + 90
             entries: list = []
             while time.monotonic() < deadline and not entries:

@@ -33,9 +33,13 @@ def _base_port() -> int:
 
 def test_demo_when_run_exits_zero_after_change_reaches_the_oem(tmp_path: Path) -> None:
     result = subprocess.run(
-        carbonspace_command("demo", "--base-port", str(_base_port()), "--dir",
-                            str(tmp_path / "space")),
-        capture_output=True, text=True, timeout=240, check=False,
+        carbonspace_command(
+            "demo", "--base-port", str(_base_port()), "--dir", str(tmp_path / "space")
+        ),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = " ".join(result.stdout.split())

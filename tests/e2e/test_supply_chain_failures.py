@@ -40,8 +40,7 @@ def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(node_f
     down = resolve(fastener, "bolts")
     coil = line(down, "coil")
     assert (coil["status"], coil["reasonCode"]) == ("default", "unreachable")
-    assert [(f["supplierProductId"], f["status"]) for f in down["flagged"]] == [("coil",
-                                                                                 "default")]
+    assert [(f["supplierProductId"], f["status"]) for f in down["flagged"]] == [("coil", "default")]
     assert D(down["result"]["pcf"]["pcfKgCo2e"]) == D("0.35") + D("1.08") * D("2.3")
     back = start_node(mill.node_dir)  # no operator action: the pending refresh retries
     try:
@@ -62,7 +61,9 @@ def test_resolve_when_supplier_down_uses_default_flagged_then_replaces_it(node_f
     assert D(replaced["result"]["pcf"]["pcfKgCo2e"]) == bolts_pcf
     stale = resolve(fastener, "bolts")  # the mill is down again: keep its value, flagged
     assert (line(stale, "coil")["status"], line(stale, "coil")["reasonCode"]) == (
-        "stale", "unreachable")
+        "stale",
+        "unreachable",
+    )
     assert D(stale["result"]["pcf"]["pcfKgCo2e"]) == bolts_pcf
     with fastener.management() as http:
         (held,) = http.get("/api/management/upstream/received").json()
@@ -86,17 +87,31 @@ def test_resolve_when_supplier_policy_denies_us_flags_the_line(node_factory) -> 
 
 def _products_only(pid: str, component: str, supplier: str, supplier_product: str) -> dict:
     return {
-        "format": "carbonspace-calc/1", "regime": "definitive",
+        "format": "carbonspace-calc/1",
+        "regime": "definitive",
         "installation": {"id": f"inst-{pid}", "name": pid, "country": "KR"},
         "reporting_period": {"start": "2026-01-01", "end": "2026-12-31"},
-        "products": [{
-            "id": pid, "name": pid, "declared_unit": "kg",
-            "gate_to_gate": {"value": "1", "unit": "kg CO2e/kg"},
-            "components": [{
-                "id": component, "quantity": {"value": "0.5", "unit": "kg"},
-                "supplier": {"participant_id": supplier, "product_id": supplier_product},
-                "pcf": {"value": "2", "unit": "kg CO2e/kg", "data_type": "secondary",
-                        "source_id": "test-secondary"}}]}],
+        "products": [
+            {
+                "id": pid,
+                "name": pid,
+                "declared_unit": "kg",
+                "gate_to_gate": {"value": "1", "unit": "kg CO2e/kg"},
+                "components": [
+                    {
+                        "id": component,
+                        "quantity": {"value": "0.5", "unit": "kg"},
+                        "supplier": {"participant_id": supplier, "product_id": supplier_product},
+                        "pcf": {
+                            "value": "2",
+                            "unit": "kg CO2e/kg",
+                            "data_type": "secondary",
+                            "source_id": "test-secondary",
+                        },
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -111,8 +126,9 @@ def test_resolve_when_bom_cycles_across_companies_detects_it_without_looping(nod
     assert line(first, "frame")["status"] == "received"
     cyclic = resolve(a, "frame")
     assert line(cyclic, "panel")["status"] == "cycle"
-    assert cyclic["error"] == (f"supply-chain cycle: {b.did} product panel already depends on "
-                               "our product frame")
+    assert cyclic["error"] == (
+        f"supply-chain cycle: {b.did} product panel already depends on our product frame"
+    )
     versions = (computed(a, "frame")["version"], computed(b, "panel")["version"])
     assert line(resolve(b, "panel"), "frame")["status"] == "current"
     assert line(resolve(a, "frame"), "panel")["status"] == "cycle"
@@ -122,7 +138,12 @@ def test_resolve_when_bom_cycles_across_companies_detects_it_without_looping(nod
 def test_notification_when_caller_not_authenticated_is_refused(node_factory) -> None:
     nodes = node_factory
     node = nodes("fastener")
-    body = {"type": "FootprintUpdated", "publisher": "did:web:127.0.0.1%3A1",
-            "productId": "coil", "assetId": "pcf-coil", "version": "2"}
+    body = {
+        "type": "FootprintUpdated",
+        "publisher": "did:web:127.0.0.1%3A1",
+        "productId": "coil",
+        "assetId": "pcf-coil",
+        "version": "2",
+    }
     reply = httpx.post(node.url + "/api/notifications/footprint-updated", json=body)
     assert reply.status_code == 401

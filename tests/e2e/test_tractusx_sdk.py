@@ -37,8 +37,11 @@ def _python312() -> str | None:
     candidates = sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.1[2-9]*/bin/python3")))
     candidates += [c for c in (shutil.which("python3.13"), shutil.which("python3.12")) if c]
     for candidate in candidates:
-        check = subprocess.run([candidate, "-c", "import sys; assert sys.version_info >= (3, 12)"],
-                               capture_output=True, timeout=30)
+        check = subprocess.run(
+            [candidate, "-c", "import sys; assert sys.version_info >= (3, 12)"],
+            capture_output=True,
+            timeout=30,
+        )
         if check.returncode == 0:
             return candidate
     return None
@@ -54,10 +57,15 @@ def sdk_python() -> Path:
     if interpreter is None:
         pytest.skip("tractusx-sdk needs Python >= 3.12 and no python3.12 is installed")
     try:
-        subprocess.run([interpreter, "-m", "venv", str(VENV)], check=True, capture_output=True,
-                       timeout=120)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"tractusx-sdk=={SDK_VERSION}"],
-                       check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            [interpreter, "-m", "venv", str(VENV)], check=True, capture_output=True, timeout=120
+        )
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", f"tractusx-sdk=={SDK_VERSION}"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(VENV, ignore_errors=True)
         pytest.skip(f"cannot create the tractusx-sdk venv: {exc}")
@@ -72,12 +80,21 @@ def test_sdk_fetches_footprint_when_driving_two_nodes(tmp_path: Path, authority)
     provider: RunningNode = start_node(provider_settings.node_dir)
     consumer: RunningNode = start_node(create_node(tmp_path, "bolts", [authority.did]).node_dir)
     try:
-        args = {"provider_url": provider.url, "provider_key": provider.api_key,
-                "consumer_url": consumer.url, "consumer_key": consumer.api_key,
-                "provider_did": provider.did, "provider_dsp": provider.url + "/api/dsp",
-                "asset_id": asset_id}
-        run = subprocess.run([str(python), str(DRIVER), json.dumps(args)], capture_output=True,
-                             text=True, timeout=240)
+        args = {
+            "provider_url": provider.url,
+            "provider_key": provider.api_key,
+            "consumer_url": consumer.url,
+            "consumer_key": consumer.api_key,
+            "provider_did": provider.did,
+            "provider_dsp": provider.url + "/api/dsp",
+            "asset_id": asset_id,
+        }
+        run = subprocess.run(
+            [str(python), str(DRIVER), json.dumps(args)],
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
     finally:
         consumer.stop()
         provider.stop()

@@ -31,6 +31,11 @@ async def context(tmp_path: Path, database_url: str):
     database = create_database(settings.database_url)
     await upgrade_to_head(database)
     async with httpx.AsyncClient() as http:
-        yield NodeContext(settings=settings, database=database, clock=FixedClock(NOW),
-                          http=http, metrics=Metrics())
+        yield NodeContext(
+            settings=settings,
+            database=database,
+            clock=FixedClock(NOW),
+            http=http,
+            metrics=Metrics(),
+        )
     await database.dispose()

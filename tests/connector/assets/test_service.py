@@ -46,20 +46,26 @@ async def test_unknown_asset_is_404_when_updated_or_deleted(context) -> None:
 
 
 async def test_catalog_view_expands_compact_keys_when_publication_used_them(context) -> None:
-    await create_asset(context, AssetInput("a-2", {"dct:type": {"@id": "urn:t"}, "name": "x"},
-                                           {"type": "AasSubmodel"}))
+    await create_asset(
+        context,
+        AssetInput("a-2", {"dct:type": {"@id": "urn:t"}, "name": "x"}, {"type": "AasSubmodel"}),
+    )
     entry = asset_entry((await find_asset(context, "a-2")).value)
-    assert entry.properties == {"http://purl.org/dc/terms/type": {"@id": "urn:t"},
-                                EDC + "name": "x", EDC + "id": "a-2"}
+    assert entry.properties == {
+        "http://purl.org/dc/terms/type": {"@id": "urn:t"},
+        EDC + "name": "x",
+        EDC + "id": "a-2",
+    }
 
 
 def test_normalise_properties_keeps_unknown_prefixes_when_given() -> None:
     assert normalise_properties({"foo:bar": 1, "cx-common:version": "3"}) == {
-        "foo:bar": 1, "https://w3id.org/catenax/ontology/common#version": "3"}
+        "foo:bar": 1,
+        "https://w3id.org/catenax/ontology/common#version": "3",
+    }
 
 
 async def test_one_of_concurrent_creates_wins_when_ids_collide(context) -> None:
-    outcomes = await asyncio.gather(*(create_asset(context, asset(name=str(i)))
-                                      for i in range(4)))
+    outcomes = await asyncio.gather(*(create_asset(context, asset(name=str(i))) for i in range(4)))
     assert sorted(type(o).__name__ for o in outcomes) == ["Failure", "Failure", "Failure", "Ok"]
     assert all(o.reason is Reason.CONFLICT for o in outcomes if isinstance(o, Failure))

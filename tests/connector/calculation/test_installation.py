@@ -30,8 +30,9 @@ async def context(tmp_path: Path, database_url: str) -> AsyncIterator[NodeContex
     database = create_database(settings.database_url)
     await upgrade_to_head(database)
     async with httpx.AsyncClient() as http:
-        yield NodeContext(settings, database, FixedClock(datetime(2026, 3, 1, tzinfo=UTC)),
-                          http, Metrics())
+        yield NodeContext(
+            settings, database, FixedClock(datetime(2026, 3, 1, tzinfo=UTC)), http, Metrics()
+        )
     await database.dispose()
 
 

@@ -24,14 +24,14 @@ def test_installation_import_when_node_not_running_imports_computes_and_publishe
     tmp_path: Path,
 ) -> None:
     node = _node(tmp_path)
-    result = runner.invoke(app, ["installation", "import", str(node),
-                                 str(DEMO / "1-ore-supplier.json"), "--json"])
+    result = runner.invoke(
+        app, ["installation", "import", str(node), str(DEMO / "1-ore-supplier.json"), "--json"]
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["installationId"] == "gangwon-pellet-1"
     (product,) = answer["products"]
-    assert (product["productId"], product["version"], product["published"]) == ("pellets", 1,
-                                                                                 True)
+    assert (product["productId"], product["version"], product["published"]) == ("pellets", 1, True)
     assert product["result"]["pcf"]["pcfKgCo2e"] == "80"
     assert product["result"]["see"]["directTCo2ePerT"] == "0.0561"
 
@@ -54,7 +54,16 @@ def test_installation_import_when_file_is_bad_prints_each_problem_and_fails(
 
 def test_installation_import_when_link_malformed_names_the_option(tmp_path: Path) -> None:
     node = _node(tmp_path)
-    result = runner.invoke(app, ["installation", "import", str(node),
-                                 str(DEMO / "1-ore-supplier.json"), "--link", "pellets"])
+    result = runner.invoke(
+        app,
+        [
+            "installation",
+            "import",
+            str(node),
+            str(DEMO / "1-ore-supplier.json"),
+            "--link",
+            "pellets",
+        ],
+    )
     assert result.exit_code == 2
     assert "--link 'pellets': expected GOOD_OR_BOM_ID=PRODUCT_ID" in result.stderr

@@ -24,19 +24,28 @@ OTHER = Participant("did:web:other.example")
 
 
 def only(*dids: str) -> Policy:
-    return Policy(permissions=(Permission("use", (
-        Constraint(LeftOperand.PARTICIPANT_ID, "isAnyOf", dids),)),))
+    return Policy(
+        permissions=(Permission("use", (Constraint(LeftOperand.PARTICIPANT_ID, "isAnyOf", dids),)),)
+    )
 
 
 async def offer_setup(context, access: Policy, contract: Policy | None = None) -> None:
     contract = contract or Policy(permissions=(Permission("use"),))
-    await create_asset(context, AssetInput("pcf-1", {
-        EDC + "name": "coil", "http://purl.org/dc/terms/type": {"@id": "urn:pcf"}},
-        {"type": "AasSubmodel", "submodelId": "urn:sm:1"}))
+    await create_asset(
+        context,
+        AssetInput(
+            "pcf-1",
+            {EDC + "name": "coil", "http://purl.org/dc/terms/type": {"@id": "urn:pcf"}},
+            {"type": "AasSubmodel", "submodelId": "urn:sm:1"},
+        ),
+    )
     await save_policy_definition(context, "access", access, {}, replace=False)
     await save_policy_definition(context, "usage", contract, {}, replace=False)
-    await save_contract_definition(context, ContractDefinitionInput(
-        "cd-1", "access", "usage", (Criterion(EDC + "id", "=", "pcf-1"),)), replace=False)
+    await save_contract_definition(
+        context,
+        ContractDefinitionInput("cd-1", "access", "usage", (Criterion(EDC + "id", "=", "pcf-1"),)),
+        replace=False,
+    )
 
 
 async def test_catalog_shows_offer_when_access_policy_admits(context) -> None:
@@ -118,8 +127,11 @@ async def test_offer_is_refused_when_contract_policy_changed_since(context) -> N
     await offer_setup(context, only(BOLTS.did))
     catalog = await provider_catalog(context, BOLTS, None)
     offer = catalog.value["dataset"][0]["hasPolicy"][0]
-    changed = Policy(permissions=(Permission("use", (
-        Constraint("UsagePurpose", "isAnyOf", ("cx.pcf.base:1",)),)),))
+    changed = Policy(
+        permissions=(
+            Permission("use", (Constraint("UsagePurpose", "isAnyOf", ("cx.pcf.base:1",)),)),
+        )
+    )
     await save_policy_definition(context, "usage", changed, {}, replace=True)
     outcome = await resolve_offer(context, BOLTS, offer)
     assert isinstance(outcome, Failure)

@@ -14,18 +14,23 @@ MILL = "did:web:mill.example"
 
 
 async def test_configured_participant_is_found_when_listed(context, tmp_path) -> None:
-    context.settings = make_settings(tmp_path, context.settings.database.url, directory={
-        "participants": [{"did": MILL, "dsp_url": "https://mill.example/api/dsp/"}]})
+    context.settings = make_settings(
+        tmp_path,
+        context.settings.database.url,
+        directory={"participants": [{"did": MILL, "dsp_url": "https://mill.example/api/dsp/"}]},
+    )
     outcome = await resolve_participant(context, MILL)
     assert isinstance(outcome, Ok)
     assert outcome.value.dsp_url == "https://mill.example/api/dsp"
 
 
 async def test_directory_file_participant_is_found_when_listed(context, tmp_path) -> None:
-    (tmp_path / "participants.json").write_text(json.dumps(
-        [{"did": MILL, "dsp_url": "https://mill.example/dsp", "name": "Mill"}]))
-    context.settings = make_settings(tmp_path, context.settings.database.url,
-                                     directory={"file": "participants.json"})
+    (tmp_path / "participants.json").write_text(
+        json.dumps([{"did": MILL, "dsp_url": "https://mill.example/dsp", "name": "Mill"}])
+    )
+    context.settings = make_settings(
+        tmp_path, context.settings.database.url, directory={"file": "participants.json"}
+    )
     outcome = await resolve_participant(context, MILL)
     assert isinstance(outcome, Ok)
     assert (outcome.value.dsp_url, outcome.value.name) == ("https://mill.example/dsp", "Mill")
@@ -34,12 +39,28 @@ async def test_directory_file_participant_is_found_when_listed(context, tmp_path
 def did_web_transport(service_endpoint: str) -> httpx.MockTransport:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/.well-known/did.json":
-            return httpx.Response(200, json={"id": "did:web:mill.test", "service": [
-                {"id": "did:web:mill.test#dsp", "type": "DataService",
-                 "serviceEndpoint": service_endpoint}]})
+            return httpx.Response(
+                200,
+                json={
+                    "id": "did:web:mill.test",
+                    "service": [
+                        {
+                            "id": "did:web:mill.test#dsp",
+                            "type": "DataService",
+                            "serviceEndpoint": service_endpoint,
+                        }
+                    ],
+                },
+            )
         if request.url.path == "/.well-known/dspace-version":
-            return httpx.Response(200, json={"protocolVersions": [
-                {"version": "2025-1", "path": "/api/v1/dsp/2025-1", "binding": "HTTPS"}]})
+            return httpx.Response(
+                200,
+                json={
+                    "protocolVersions": [
+                        {"version": "2025-1", "path": "/api/v1/dsp/2025-1", "binding": "HTTPS"}
+                    ]
+                },
+            )
         return httpx.Response(404)
 
     return httpx.MockTransport(handler)

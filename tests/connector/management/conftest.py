@@ -15,8 +15,9 @@ from tests.support.exchange import space  # noqa: F401  (the in-process data spa
 
 @pytest.fixture
 async def node(tmp_path: Path, database_url: str):
-    settings = init_node(tmp_path / "node", name="mgmt-test", url="http://127.0.0.1:18080",
-                         database_url=database_url)
+    settings = init_node(
+        tmp_path / "node", name="mgmt-test", url="http://127.0.0.1:18080", database_url=database_url
+    )
     app = create_app(settings)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)

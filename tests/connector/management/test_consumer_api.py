@@ -10,30 +10,48 @@ UNREACHABLE = "http://127.0.0.1:9/api/dsp"
 
 
 def contract_request(**changes) -> dict:
-    body = {"@context": {"@vocab": EDC}, "@type": "ContractRequest",
-            "counterPartyAddress": UNREACHABLE, "protocol": "dataspace-protocol-http:2025-1",
-            "policy": {"@id": "offer-1", "@type": "Offer", "assigner": {"@id": "did:web:p"},
-                       "target": {"@id": "asset-1"}, "permission": [{"action": "use"}]}}
+    body = {
+        "@context": {"@vocab": EDC},
+        "@type": "ContractRequest",
+        "counterPartyAddress": UNREACHABLE,
+        "protocol": "dataspace-protocol-http:2025-1",
+        "policy": {
+            "@id": "offer-1",
+            "@type": "Offer",
+            "assigner": {"@id": "did:web:p"},
+            "target": {"@id": "asset-1"},
+            "permission": [{"action": "use"}],
+        },
+    }
     body.update(changes)
     return body
 
 
 async def test_catalog_request_is_502_when_counterparty_unreachable(node) -> None:
     client, _ = node
-    body = {"@context": {"edc": EDC}, "@type": "CatalogRequest",
-            "counterPartyAddress": UNREACHABLE, "counterPartyId": "did:web:p",
-            "protocol": "dataspace-protocol-http:2025-1"}
+    body = {
+        "@context": {"edc": EDC},
+        "@type": "CatalogRequest",
+        "counterPartyAddress": UNREACHABLE,
+        "counterPartyId": "did:web:p",
+        "protocol": "dataspace-protocol-http:2025-1",
+    }
     response = await client.post("/v3/catalog/request", json=body)
     assert response.status_code == 502
     assert response.json()[0]["type"] == "BadGateway"
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"protocol": "ids-multipart"},
-     "protocol: 'ids-multipart' is not supported; use 'dataspace-protocol-http:2025-1'"),
-    ({"counterPartyAddress": "ftp://x"}, "counterPartyAddress: must be an http(s) URL"),
-    ({"policy": None}, "policy: is required (the offer from the catalog)"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"protocol": "ids-multipart"},
+            "protocol: 'ids-multipart' is not supported; use 'dataspace-protocol-http:2025-1'",
+        ),
+        ({"counterPartyAddress": "ftp://x"}, "counterPartyAddress: must be an http(s) URL"),
+        ({"policy": None}, "policy: is required (the offer from the catalog)"),
+    ],
+)
 async def test_contract_request_is_400_and_not_stored_when_invalid(node, changes, message) -> None:
     client, _ = node
     response = await client.post("/v3/contractnegotiations", json=contract_request(**changes))
@@ -51,11 +69,17 @@ async def test_contract_request_needs_target_when_offer_lacks_it(node) -> None:
     assert response.json()[0]["message"] == "policy.target: the dataset id is required"
 
 
-@pytest.mark.parametrize("path", [
-    "/v3/contractnegotiations/nope", "/v3/contractnegotiations/nope/state",
-    "/v3/contractagreements/nope", "/v3/transferprocesses/nope",
-    "/v3/transferprocesses/nope/state", "/v3/edrs/nope/dataaddress",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v3/contractnegotiations/nope",
+        "/v3/contractnegotiations/nope/state",
+        "/v3/contractagreements/nope",
+        "/v3/transferprocesses/nope",
+        "/v3/transferprocesses/nope/state",
+        "/v3/edrs/nope/dataaddress",
+    ],
+)
 async def test_unknown_process_is_404_when_read(node, path) -> None:
     client, _ = node
     response = await client.get(path)
@@ -65,10 +89,16 @@ async def test_unknown_process_is_404_when_read(node, path) -> None:
 
 async def test_transfer_request_is_400_when_no_agreement_held(node) -> None:
     client, _ = node
-    body = {"@context": {"@vocab": EDC}, "@type": "TransferRequest",
-            "counterPartyAddress": UNREACHABLE, "counterPartyId": "did:web:p",
-            "protocol": "dataspace-protocol-http:2025-1", "contractId": "agr-x",
-            "transferType": "HttpData-PULL", "dataDestination": {"type": "HttpProxy"}}
+    body = {
+        "@context": {"@vocab": EDC},
+        "@type": "TransferRequest",
+        "counterPartyAddress": UNREACHABLE,
+        "counterPartyId": "did:web:p",
+        "protocol": "dataspace-protocol-http:2025-1",
+        "contractId": "agr-x",
+        "transferType": "HttpData-PULL",
+        "dataDestination": {"type": "HttpProxy"},
+    }
     response = await client.post("/v3/transferprocesses", json=body)
     assert response.status_code == 400
     assert (await client.post("/v3/transferprocesses/request", json={})).json() == []
@@ -76,10 +106,15 @@ async def test_transfer_request_is_400_when_no_agreement_held(node) -> None:
 
 async def test_empty_queries_return_arrays_when_nothing_exists(node) -> None:
     client, _ = node
-    for path in ("/v3/contractnegotiations/request", "/v3/contractagreements/request",
-                 "/v3/transferprocesses/request", "/v3/edrs/request"):
-        response = await client.post(path, json={"@context": {"@vocab": EDC},
-                                                 "@type": "QuerySpec", "limit": 10})
+    for path in (
+        "/v3/contractnegotiations/request",
+        "/v3/contractagreements/request",
+        "/v3/transferprocesses/request",
+        "/v3/edrs/request",
+    ):
+        response = await client.post(
+            path, json={"@context": {"@vocab": EDC}, "@type": "QuerySpec", "limit": 10}
+        )
         assert (response.status_code, response.json()) == (200, [])
 
 
@@ -106,24 +141,29 @@ async def test_fetch_is_400_when_fields_missing(node) -> None:
 
 async def test_fetch_is_404_when_provider_not_in_directory(node) -> None:
     client, _ = node
-    response = await client.post("/fetch", json={"providerId": "did:web:127.0.0.1%3A9",
-                                                 "assetId": "a"})
+    response = await client.post(
+        "/fetch", json={"providerId": "did:web:127.0.0.1%3A9", "assetId": "a"}
+    )
     assert response.status_code == 404
 
 
 async def test_connector_discovery_is_400_when_nothing_named(node) -> None:
     client, _ = node
-    response = await client.post("/v4alpha/connectordiscovery/dspversionparams",
-                                 json={"@context": {"tx": "https://w3id.org/tractusx/v0.0.1/ns/"}})
+    response = await client.post(
+        "/v4alpha/connectordiscovery/dspversionparams",
+        json={"@context": {"tx": "https://w3id.org/tractusx/v0.0.1/ns/"}},
+    )
     assert response.status_code == 400
     assert response.json()[0]["message"] == (
-        "bpnl, counterPartyId or counterPartyAddress: one is required")
+        "bpnl, counterPartyId or counterPartyAddress: one is required"
+    )
 
 
 async def test_connector_discovery_is_404_when_bpnl_unknown(node) -> None:
     client, _ = node
-    response = await client.post("/v4alpha/connectordiscovery/dspversionparams",
-                                 json={"tx:bpnl": "BPNL000000000009"})
+    response = await client.post(
+        "/v4alpha/connectordiscovery/dspversionparams", json={"tx:bpnl": "BPNL000000000009"}
+    )
     assert response.status_code == 404
 
 

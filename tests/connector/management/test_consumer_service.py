@@ -9,14 +9,24 @@ from connector.management.consumer import counterparty_catalog
 from connector.outcome import Failure, Ok, Reason
 from tests.connector.contracts.conftest import context  # noqa: F401
 
-CATALOG = {"@context": ["https://w3id.org/dspace/2025/1/context.jsonld"], "@id": "c",
-           "@type": "Catalog", "participantId": "did:web:peer"}
+CATALOG = {
+    "@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
+    "@id": "c",
+    "@type": "Catalog",
+    "participantId": "did:web:peer",
+}
 
 
 def peer(request: httpx.Request) -> httpx.Response:
     if request.url.path == "/.well-known/dspace-version":
-        return httpx.Response(200, json={"protocolVersions": [
-            {"version": "2025-1", "path": "/api/v1/dsp/2025-1", "binding": "HTTPS"}]})
+        return httpx.Response(
+            200,
+            json={
+                "protocolVersions": [
+                    {"version": "2025-1", "path": "/api/v1/dsp/2025-1", "binding": "HTTPS"}
+                ]
+            },
+        )
     if request.url.path == "/api/v1/dsp/2025-1/catalog/request":
         return httpx.Response(200, json=CATALOG)
     return httpx.Response(404, json={})

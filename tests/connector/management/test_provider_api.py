@@ -42,7 +42,9 @@ async def test_asset_reads_back_with_compact_properties_when_created(node) -> No
     assert response.status_code == 200
     body = response.json()
     assert body["@id"] == "pcf-asset-saturn"
-    assert body["properties"]["dct:type"] == {"@id": "https://w3id.org/catenax/taxonomy#PcfExchange"}
+    assert body["properties"]["dct:type"] == {
+        "@id": "https://w3id.org/catenax/taxonomy#PcfExchange"
+    }
     assert body["properties"]["cx-common:version"] == "3.0"
     assert body["dataAddress"]["type"] == "HttpData"
     assert body["dataAddress"]["baseUrl"] == "http://127.0.0.1:18181/backend/pcf"
@@ -60,8 +62,14 @@ async def test_unknown_asset_is_404_with_edc_error_when_read(node) -> None:
     client, _ = node
     response = await client.get("/v3/assets/nope")
     assert response.status_code == 404
-    assert response.json() == [{"message": "asset 'nope' not found", "type": "ObjectNotFound",
-                                "path": None, "invalidValue": None}]
+    assert response.json() == [
+        {
+            "message": "asset 'nope' not found",
+            "type": "ObjectNotFound",
+            "path": None,
+            "invalidValue": None,
+        }
+    ]
 
 
 async def test_asset_is_refused_and_not_stored_when_data_address_missing(node) -> None:
@@ -75,8 +83,12 @@ async def test_asset_is_refused_and_not_stored_when_data_address_missing(node) -
 
 async def test_asset_is_refused_when_prefix_undefined(node) -> None:
     client, _ = node
-    body = {"@context": {}, "@id": "a1", "properties": {"foo:bar": "x"},
-            "dataAddress": {"type": "HttpData"}}
+    body = {
+        "@context": {},
+        "@id": "a1",
+        "properties": {"foo:bar": "x"},
+        "dataAddress": {"type": "HttpData"},
+    }
     response = await client.post("/v3/assets", json=body)
     assert response.status_code == 400
     assert response.json()[0]["message"] == "properties.foo:bar: prefix is not defined in @context"
@@ -84,8 +96,12 @@ async def test_asset_is_refused_when_prefix_undefined(node) -> None:
 
 async def test_ids_with_colons_work_when_deleted(node) -> None:
     client, _ = node
-    body = {"@context": {"@vocab": EDC}, "@id": "testlab:run:probe-asset",
-            "properties": {}, "dataAddress": {"type": "HttpData"}}
+    body = {
+        "@context": {"@vocab": EDC},
+        "@id": "testlab:run:probe-asset",
+        "properties": {},
+        "dataAddress": {"type": "HttpData"},
+    }
     assert (await client.post("/v3/assets/", json=body)).status_code == 200
     assert (await client.delete("/v3/assets/testlab:run:probe-asset")).status_code == 204
     assert (await client.get("/v3/assets/testlab:run:probe-asset")).status_code == 404
@@ -95,16 +111,32 @@ async def test_query_filters_with_like_and_iri_path_when_requested(node) -> None
     client, _ = node
     await create_recorded_provider(client)
     for asset_id in ("testlab:1:a", "testlab:1:b"):
-        await client.post("/v3/assets", json={"@context": {"@vocab": EDC}, "@id": asset_id,
-                                               "dataAddress": {"type": "HttpData"}})
-    spec = {"@context": {"@vocab": EDC}, "@type": "QuerySpec", "sortOrder": "DESC",
-            "sortField": "id", "filterExpression": [
-                {"operandLeft": EDC + "id", "operator": "like", "operandRight": "testlab:1:%"}]}
+        await client.post(
+            "/v3/assets",
+            json={
+                "@context": {"@vocab": EDC},
+                "@id": asset_id,
+                "dataAddress": {"type": "HttpData"},
+            },
+        )
+    spec = {
+        "@context": {"@vocab": EDC},
+        "@type": "QuerySpec",
+        "sortOrder": "DESC",
+        "sortField": "id",
+        "filterExpression": [
+            {"operandLeft": EDC + "id", "operator": "like", "operandRight": "testlab:1:%"}
+        ],
+    }
     response = await client.post("/v3/assets/request", json=spec)
     assert [a["@id"] for a in response.json()] == ["testlab:1:b", "testlab:1:a"]
-    spec["filterExpression"] = [{"operandLeft": "'http://purl.org/dc/terms/type'.'@id'",
-                                 "operator": "=",
-                                 "operandRight": "https://w3id.org/catenax/taxonomy#PcfExchange"}]
+    spec["filterExpression"] = [
+        {
+            "operandLeft": "'http://purl.org/dc/terms/type'.'@id'",
+            "operator": "=",
+            "operandRight": "https://w3id.org/catenax/taxonomy#PcfExchange",
+        }
+    ]
     response = await client.post("/v3/assets/request", json=spec)
     assert [a["@id"] for a in response.json()] == ["pcf-asset-saturn"]
     everything = await client.post("/v3/assets/request")
@@ -143,8 +175,11 @@ async def test_policy_put_without_id_replaces_when_sdk_updates(node) -> None:
 async def test_contract_definition_query_filters_on_policy_id_when_requested(node) -> None:
     client, _ = node
     await create_recorded_provider(client)
-    spec = {"filterExpression": [{"operandLeft": "accessPolicyId", "operator": "in",
-                                  "operandRight": ["access-1", "x"]}]}
+    spec = {
+        "filterExpression": [
+            {"operandLeft": "accessPolicyId", "operator": "in", "operandRight": ["access-1", "x"]}
+        ]
+    }
     response = await client.post("/v3/contractdefinitions/request", json=spec)
     assert response.status_code == 200
     body = response.json()

@@ -30,8 +30,11 @@ class TestSigner:
 
     def sign_jws_detached(self, payload: bytes) -> str:
         return jwt.api_jws.encode(
-            payload, self.ring.keys[self.did], algorithm="EdDSA",
-            headers={"kid": f"{self.did}#key-1"}, is_payload_detached=True,
+            payload,
+            self.ring.keys[self.did],
+            algorithm="EdDSA",
+            headers={"kid": f"{self.did}#key-1"},
+            is_payload_detached=True,
         )
 
     async def verify_jws_detached(self, jws: str, payload: bytes, signer_did: str) -> Any:
@@ -45,5 +48,3 @@ class TestSigner:
         except jwt.InvalidTokenError:
             return unauthorized(f"invalid signature: payload is not signed by {signer_did}")
         return Ok(header)
-
-

@@ -30,15 +30,14 @@ def ring() -> KeyRing:
 
 
 @pytest.fixture
-async def context(
-    tmp_path: Path, database_url: str, ring: KeyRing
-) -> AsyncIterator[NodeContext]:
+async def context(tmp_path: Path, database_url: str, ring: KeyRing) -> AsyncIterator[NodeContext]:
     settings = make_settings(tmp_path, database_url)
     database = create_database(settings.database_url)
     await upgrade_to_head(database)
     async with httpx.AsyncClient() as http:
-        node = NodeContext(settings, database, FixedClock(datetime(2026, 3, 1, tzinfo=UTC)),
-                           http, Metrics())
+        node = NodeContext(
+            settings, database, FixedClock(datetime(2026, 3, 1, tzinfo=UTC)), http, Metrics()
+        )
         node.services["identity"] = ring.signer(OUR_DID)
         yield node
     await database.dispose()
@@ -48,9 +47,14 @@ def footprint(
     version: int, pcf: str, see_direct: str = "2.1", see_indirect: str = "0"
 ) -> Footprint:
     return Footprint(
-        footprint_id=f"urn:test:fp:{version}", version=version, status=FootprintStatus.ACTIVE,
-        pcf_kg_co2e=Decimal(pcf), declared_unit="t", declared_quantity=Decimal(1),
-        methods=("ISO 14067",), life_cycle_phases=("A1-A3",),
+        footprint_id=f"urn:test:fp:{version}",
+        version=version,
+        status=FootprintStatus.ACTIVE,
+        pcf_kg_co2e=Decimal(pcf),
+        declared_unit="t",
+        declared_quantity=Decimal(1),
+        methods=("ISO 14067",),
+        life_cycle_phases=("A1-A3",),
         period_start=datetime(2026, 1, 1, tzinfo=UTC),
         period_end=datetime(2026, 12, 31, tzinfo=UTC),
         published_at=datetime(2026, 2, 1, tzinfo=UTC),
@@ -59,11 +63,17 @@ def footprint(
 
 
 def published(
-    ring: KeyRing, did: str, product: str, version: int, pcf: str = "2020",
-    lineage: frozenset[str] | None = None, tiers: tuple[str, ...] = (),
+    ring: KeyRing,
+    did: str,
+    product: str,
+    version: int,
+    pcf: str = "2020",
+    lineage: frozenset[str] | None = None,
+    tiers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A supplier's signed submodel, as its data plane serves it."""
     submodel = to_json_dict(build_submodel(f"urn:test:{product}:cf", footprint(version, pcf)))
-    provenance = Provenance(did, product, (), lineage or frozenset({lineage_hash(did, product)}),
-                            pcf_tiers=tiers)
+    provenance = Provenance(
+        did, product, (), lineage or frozenset({lineage_hash(did, product)}), pcf_tiers=tiers
+    )
     return sign_submodel(ring.signer(did), submodel, provenance)

@@ -27,9 +27,14 @@ class Headers:
 
 async def _item(context: NodeContext) -> WorkItem:
     async with context.database.session() as session:
-        item = enqueue(context, session, NOTIFY_KIND, f"{CONSUMER}|pcf-coil|3", "send",
-                       {"consumer": CONSUMER, "assetId": "pcf-coil", "productId": "coil",
-                        "version": "3"})
+        item = enqueue(
+            context,
+            session,
+            NOTIFY_KIND,
+            f"{CONSUMER}|pcf-coil|3",
+            "send",
+            {"consumer": CONSUMER, "assetId": "pcf-coil", "productId": "coil", "version": "3"},
+        )
         await session.commit()
     return item
 
@@ -66,8 +71,12 @@ async def test_notify_when_consumer_accepts_posts_authenticated_notice_and_finis
     assert str(request.url) == "http://127.0.0.1:9203/api/notifications/footprint-updated"
     assert request.headers["authorization"] == f"token-for-{CONSUMER}"
     assert json.loads(request.content) == {
-        "type": "FootprintUpdated", "publisher": context.settings.node.did,
-        "productId": "coil", "assetId": "pcf-coil", "version": "3"}
+        "type": "FootprintUpdated",
+        "publisher": context.settings.node.did,
+        "productId": "coil",
+        "assetId": "pcf-coil",
+        "version": "3",
+    }
     assert await _left(context) == 0
 
 

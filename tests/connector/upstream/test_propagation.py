@@ -35,7 +35,11 @@ async def _state(context: NodeContext) -> tuple[ReceivedFootprintRow, list[WorkI
 
 def test_newer_when_versions_are_numbers_compares_numerically() -> None:
     assert (newer("10", "9"), newer("9", "10"), newer("3", "3"), newer("b", "a")) == (
-        True, False, False, True)
+        True,
+        False,
+        False,
+        True,
+    )
 
 
 async def test_accept_notification_when_newer_version_marks_stale_and_schedules_refresh(
@@ -78,7 +82,9 @@ async def test_accept_notification_when_not_our_supplier_is_not_found(
     outcome = await accept_notification(context, MILL, "coil", "asset-coil", "4")
     assert isinstance(outcome, Failure)
     assert (outcome.status, outcome.detail) == (
-        404, f"no footprint of product coil received from {MILL}")
+        404,
+        f"no footprint of product coil received from {MILL}",
+    )
 
 
 async def test_receive_when_supplier_still_serves_older_than_announced_stays_stale(

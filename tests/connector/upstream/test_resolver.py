@@ -29,8 +29,9 @@ def serve(table: dict) -> object:
         if isinstance(answer, FetchProblem):
             return answer
         product = line.supplier_product_id
-        return Fetched(answer, f"agreement-{product}", f"asset-{product}",
-                       negotiated=True, transferred=True)
+        return Fetched(
+            answer, f"agreement-{product}", f"asset-{product}", negotiated=True, transferred=True
+        )
 
     return fetch
 
@@ -47,7 +48,10 @@ async def test_resolve_lines_when_supplier_serves_signed_value_stores_it(
     fetch = serve({MILL: published(ring, MILL, "coil", 3, pcf="2020")})
     (outcome,) = await resolve_lines(context, "bolts", [COIL], fetch)
     assert (outcome.status, outcome.version, outcome.agreement_id) == (
-        LineStatus.RECEIVED, "3", "agreement-coil")
+        LineStatus.RECEIVED,
+        "3",
+        "agreement-coil",
+    )
     (row,) = await rows(context)
     assert (row.supplier_did, row.supplier_product_id, row.version) == (MILL, "coil", "3")
     assert row.value["pcf_kg_co2e"] == "2020"
@@ -70,7 +74,10 @@ async def test_resolve_lines_when_supplier_down_without_value_uses_default_with_
     down = FetchProblem(FailureCode.UNREACHABLE, "connection refused")
     (outcome,) = await resolve_lines(context, "bolts", [COIL], serve({MILL: down}))
     assert (outcome.status, outcome.reason_code, outcome.reason) == (
-        LineStatus.DEFAULT, "unreachable", "connection refused")
+        LineStatus.DEFAULT,
+        "unreachable",
+        "connection refused",
+    )
     assert await rows(context) == []
 
 
@@ -92,7 +99,10 @@ async def test_resolve_lines_when_one_supplier_fails_the_others_still_resolve(
     fetch = serve({MILL: RuntimeError("boom"), ORE: published(ring, ORE, "pellets", 1)})
     coil, pellets = await resolve_lines(context, "coil", [COIL, PELLETS], fetch)
     assert (coil.status, coil.reason_code, coil.reason) == (
-        LineStatus.DEFAULT, "error", "RuntimeError: boom")
+        LineStatus.DEFAULT,
+        "error",
+        "RuntimeError: boom",
+    )
     assert pellets.status is LineStatus.RECEIVED
 
 
@@ -123,8 +133,9 @@ async def test_resolve_lines_when_value_depends_on_our_product_detects_cycle(
     fetch = serve({MILL: published(ring, MILL, "coil", 3, lineage=lineage)})
     (outcome,) = await resolve_lines(context, "bolts", [COIL], fetch)
     assert outcome.status is LineStatus.CYCLE
-    assert outcome.reason == (f"supply-chain cycle: {MILL} product coil already depends on our "
-                              "product bolts")
+    assert outcome.reason == (
+        f"supply-chain cycle: {MILL} product coil already depends on our product bolts"
+    )
     assert await rows(context) == []
 
 

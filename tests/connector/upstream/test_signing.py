@@ -34,8 +34,12 @@ def _submodel() -> dict:
         "id": "urn:cs:coil:cf:3",
         "idShort": "CarbonFootprint",
         "submodelElements": [
-            {"modelType": "Property", "idShort": "PcfCO2eq", "valueType": "xs:decimal",
-             "value": "2.12"}
+            {
+                "modelType": "Property",
+                "idShort": "PcfCO2eq",
+                "valueType": "xs:decimal",
+                "value": "2.12",
+            }
         ],
     }
 
@@ -105,8 +109,10 @@ def test_provenance_when_serialised_holds_no_raw_data_and_round_trips() -> None:
 
 
 def test_parse_provenance_when_precursor_lacks_version_names_field() -> None:
-    text = ('{"publisher":"d","productId":"p","lineage":[],'
-            '"precursors":[{"supplier":"s","productId":"x","submodelHash":"h"}]}')
+    text = (
+        '{"publisher":"d","productId":"p","lineage":[],'
+        '"precursors":[{"supplier":"s","productId":"x","submodelHash":"h"}]}'
+    )
     with pytest.raises(ProvenanceError, match=r"provenance\.precursors\[0\]\.version"):
         parse_provenance(text)
 
