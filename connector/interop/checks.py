@@ -42,13 +42,18 @@ def _pid() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
-@check("metadata.version", "DSP 2025-1 §4.3 (Version metadata)",
-       "/.well-known/dspace-version is a schema-valid VersionResponse listing 2025-1")
+@check(
+    "metadata.version",
+    "DSP 2025-1 §4.3 (Version metadata)",
+    "/.well-known/dspace-version is a schema-valid VersionResponse listing 2025-1",
+)
 async def version_metadata(s: PeerSession) -> str:
     root = s.shared.get("root_url")
     if not root:
-        raise CheckSkipped("the peer root URL is unknown (TARGET was given as a DSP base URL "
-                           "with no /.well-known/dspace-version at its origin)")
+        raise CheckSkipped(
+            "the peer root URL is unknown (TARGET was given as a DSP base URL "
+            "with no /.well-known/dspace-version at its origin)"
+        )
     reply = await s.call("GET", f"{root}/.well-known/dspace-version", auth=False)
     expect_status(reply, 200)
     problems = schema_problems(reply.body, "VersionResponse")
@@ -60,8 +65,11 @@ async def version_metadata(s: PeerSession) -> str:
     return f"2025-1 at {versions[0]['path']}"
 
 
-@check("metadata.path", "DSP 2025-1 §4.3 (Version metadata: path)",
-       "the advertised 2025-1 path serves the catalog")
+@check(
+    "metadata.path",
+    "DSP 2025-1 §4.3 (Version metadata: path)",
+    "the advertised 2025-1 path serves the catalog",
+)
 async def version_path(s: PeerSession) -> str:
     root = s.shared.get("root_url")
     path = s.shared.get("advertised_path")
@@ -73,8 +81,11 @@ async def version_path(s: PeerSession) -> str:
     return "catalog answered at the advertised path"
 
 
-@check("catalog.request", "DSP 2025-1 §6.2.1 (Catalog Request), §6.3.2 (Catalog)",
-       "POST /catalog/request returns 200 and a schema-valid Catalog")
+@check(
+    "catalog.request",
+    "DSP 2025-1 §6.2.1 (Catalog Request), §6.3.2 (Catalog)",
+    "POST /catalog/request returns 200 and a schema-valid Catalog",
+)
 async def catalog_request(s: PeerSession) -> str:
     body = {"@context": _context(), "@type": "CatalogRequestMessage"}
     reply = await s.call("POST", s.url("catalog/request"), body)
@@ -98,8 +109,11 @@ async def catalog_request(s: PeerSession) -> str:
     return f"{len(datasets)} dataset(s)"
 
 
-@check("catalog.unauthenticated", "DSP 2025-1 §6.2 / DCP (authorization)",
-       "a catalog request without Authorization is refused or shows no datasets")
+@check(
+    "catalog.unauthenticated",
+    "DSP 2025-1 §6.2 / DCP (authorization)",
+    "a catalog request without Authorization is refused or shows no datasets",
+)
 async def catalog_unauthenticated(s: PeerSession) -> str:
     body = {"@context": _context(), "@type": "CatalogRequestMessage"}
     reply = await s.call("POST", s.url("catalog/request"), body, auth=False)
@@ -112,8 +126,11 @@ async def catalog_unauthenticated(s: PeerSession) -> str:
     raise CheckFailed(f"expected 401/403 (or an empty catalog), got {reply.status}")
 
 
-@check("catalog.dataset.unknown", "DSP 2025-1 §6.2.2 (Dataset request), §6.3.3 (Catalog Error)",
-       "GET /catalog/datasets/<unknown> returns 404 with a CatalogError")
+@check(
+    "catalog.dataset.unknown",
+    "DSP 2025-1 §6.2.2 (Dataset request), §6.3.3 (Catalog Error)",
+    "GET /catalog/datasets/<unknown> returns 404 with a CatalogError",
+)
 async def dataset_unknown(s: PeerSession) -> str:
     reply = await s.call("GET", s.url(f"catalog/datasets/{_pid()}"))
     expect_status(reply, 404)

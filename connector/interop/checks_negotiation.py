@@ -36,7 +36,9 @@ async def _start_negotiation(s: PeerSession) -> dict[str, Any]:
     expect_status(reply, 201)
     body = expect_schema(reply, "ContractNegotiation")
     if body.get("consumerPid") != consumer_pid:
-        raise CheckFailed(f"consumerPid: expected {consumer_pid!r}, got {body.get('consumerPid')!r}")
+        raise CheckFailed(
+            f"consumerPid: expected {consumer_pid!r}, got {body.get('consumerPid')!r}"
+        )
     if not body.get("providerPid"):
         raise CheckFailed("providerPid missing")
     return body
@@ -49,26 +51,37 @@ async def _state(s: PeerSession, provider_pid: str) -> str:
     return str(body.get("state"))
 
 
-@check("negotiation.request", "DSP 2025-1 §8.2.1 (ContractRequestMessage), §8.3.1",
-       "a ContractRequestMessage for a catalog offer returns 201 ContractNegotiation with both pids")
+@check(
+    "negotiation.request",
+    "DSP 2025-1 §8.2.1 (ContractRequestMessage), §8.3.1",
+    "a ContractRequestMessage for a catalog offer returns 201 ContractNegotiation with both pids",
+)
 async def negotiation_request(s: PeerSession) -> str:
     body = await _start_negotiation(s)
     s.shared["negotiation"] = body
     return f"{body['state']} providerPid={body['providerPid']}"
 
 
-@check("negotiation.illegal_transition", "DSP 2025-1 §8.1 (state machine), §8.4 (400)",
-       "a verification before agreement returns 400 ContractNegotiationError, no state change")
+@check(
+    "negotiation.illegal_transition",
+    "DSP 2025-1 §8.1 (state machine), §8.4 (400)",
+    "a verification before agreement returns 400 ContractNegotiationError, no state change",
+)
 async def illegal_transition(s: PeerSession) -> str:
     negotiation = await _start_negotiation(s)
     provider_pid, consumer_pid = negotiation["providerPid"], negotiation["consumerPid"]
     before = await _state(s, provider_pid)
     if before not in ("REQUESTED", "OFFERED"):
         raise CheckSkipped(f"the negotiation moved on to {before} before the check could run")
-    message = {"@context": _context(), "@type": "ContractAgreementVerificationMessage",
-               "providerPid": provider_pid, "consumerPid": consumer_pid}
-    reply = await s.call("POST", s.url(f"negotiations/{provider_pid}/agreement/verification"),
-                         message)
+    message = {
+        "@context": _context(),
+        "@type": "ContractAgreementVerificationMessage",
+        "providerPid": provider_pid,
+        "consumerPid": consumer_pid,
+    }
+    reply = await s.call(
+        "POST", s.url(f"negotiations/{provider_pid}/agreement/verification"), message
+    )
     expect_status(reply, 400)
     expect_schema(reply, "ContractNegotiationError")
     after = await _state(s, provider_pid)
@@ -78,13 +91,21 @@ async def illegal_transition(s: PeerSession) -> str:
     return f"400, state still {after}"
 
 
-@check("negotiation.termination", "DSP 2025-1 §8.2.6 (ContractNegotiationTerminationMessage)",
-       "termination of an open negotiation is accepted and the state becomes TERMINATED")
+@check(
+    "negotiation.termination",
+    "DSP 2025-1 §8.2.6 (ContractNegotiationTerminationMessage)",
+    "termination of an open negotiation is accepted and the state becomes TERMINATED",
+)
 async def termination(s: PeerSession) -> str:
     negotiation = s.shared.get("terminable") or await _start_negotiation(s)
     provider_pid, consumer_pid = negotiation["providerPid"], negotiation["consumerPid"]
-    message = {"@context": _context(), "@type": "ContractNegotiationTerminationMessage",
-               "providerPid": provider_pid, "consumerPid": consumer_pid, "code": "interop"}
+    message = {
+        "@context": _context(),
+        "@type": "ContractNegotiationTerminationMessage",
+        "providerPid": provider_pid,
+        "consumerPid": consumer_pid,
+        "code": "interop",
+    }
     reply = await s.call("POST", s.url(f"negotiations/{provider_pid}/termination"), message)
     expect_status(reply, 200, 204)
     state = await _state(s, provider_pid)
@@ -93,15 +114,20 @@ async def termination(s: PeerSession) -> str:
     return "TERMINATED"
 
 
-@check("negotiation.progress", "DSP 2025-1 §8.1 (state machine: AGREED, FINALIZED)",
-       "the negotiation from negotiation.request reaches AGREED or FINALIZED")
+@check(
+    "negotiation.progress",
+    "DSP 2025-1 §8.1 (state machine: AGREED, FINALIZED)",
+    "the negotiation from negotiation.request reaches AGREED or FINALIZED",
+)
 async def progress(s: PeerSession) -> str:
     negotiation = s.shared.get("negotiation")
     if not negotiation:
         raise CheckSkipped("negotiation.request did not pass")
     if not s.shared.get("callback_url"):
-        raise CheckSkipped("needs a callback: run our node (--node NODE_DIR, serving) so the "
-                           "peer can send the agreement")
+        raise CheckSkipped(
+            "needs a callback: run our node (--node NODE_DIR, serving) so the "
+            "peer can send the agreement"
+        )
     provider_pid = negotiation["providerPid"]
     state = ""
     for _ in range(60):

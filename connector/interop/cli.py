@@ -49,8 +49,7 @@ def interop(
     except (SettingsError, OSError) as exc:
         raise _usage(f"--node: {exc}") from None
     try:
-        results, base = asyncio.run(_run(harness, target, counterparty_id, offer_id, only,
-                                         timeout))
+        results, base = asyncio.run(_run(harness, target, counterparty_id, offer_id, only, timeout))
     except NodeUnavailable as exc:
         raise _usage(str(exc)) from None
     report = json_report(base, results)
@@ -67,10 +66,16 @@ async def _run(harness, target, counterparty_id, offer_id, only, timeout):  # ty
     base, did = await resolve_target(harness, target)
     peer_did = counterparty_id or did
     if not peer_did:
-        raise NodeUnavailable("--counterparty-id: the peer DID is needed for the DCP token "
-                              "and could not be found at TARGET's /.well-known/did.json")
-    headers = await mint_headers(harness, peer_did)
-    options = RunOptions(base, headers, peer_did, offer_id, "", only, timeout)
+        raise NodeUnavailable(
+            "--counterparty-id: the peer DID is needed for the DCP token "
+            "and could not be found at TARGET's /.well-known/did.json"
+        )
+    await mint_headers(harness, peer_did)  # fail early when our node is not serving
+
+    async def authorize() -> dict[str, str]:
+        return await mint_headers(harness, peer_did)
+
+    options = RunOptions(base, authorize, peer_did, offer_id, "", only, timeout)
     return await run_checks(options), base
 
 

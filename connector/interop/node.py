@@ -32,8 +32,7 @@ def load_harness_node(node_dir: Path) -> HarnessNode:
     port = settings.server.management_port
     if port not in (None, settings.server.port):
         management = f"{urlsplit(base).scheme}://127.0.0.1:{port}"
-    return HarnessNode(settings.node.did, base + DSP_PATH, management,
-                       settings.management.api_key)
+    return HarnessNode(settings.node.did, base + DSP_PATH, management, settings.management.api_key)
 
 
 async def mint_headers(node: HarnessNode, audience: str) -> dict[str, str]:
@@ -41,12 +40,15 @@ async def mint_headers(node: HarnessNode, audience: str) -> dict[str, str]:
     url = f"{node.management_url}/api/management/identity/tokens"
     async with httpx.AsyncClient(timeout=10) as client:
         try:
-            reply = await client.post(url, json={"audience": audience},
-                                      headers={"X-Api-Key": node.api_key})
+            reply = await client.post(
+                url, json={"audience": audience}, headers={"X-Api-Key": node.api_key}
+            )
         except httpx.HTTPError as exc:
-            raise NodeUnavailable(f"--node: our node at {node.management_url} is not "
-                                  f"answering ({type(exc).__name__}); start it with "
-                                  "`carbonspace serve`") from None
+            raise NodeUnavailable(
+                f"--node: our node at {node.management_url} is not "
+                f"answering ({type(exc).__name__}); start it with "
+                "`carbonspace serve`"
+            ) from None
     if reply.status_code != 200:
         raise NodeUnavailable(f"--node: token minting failed with HTTP {reply.status_code}")
     return {"Authorization": str(reply.json()["authorization"])}
@@ -56,8 +58,11 @@ async def resolve_target(node: HarnessNode, target: str) -> tuple[str, str]:
     """(DSP base URL, peer DID) for TARGET given as a DID or a URL (DID from did.json)."""
     async with httpx.AsyncClient(timeout=10) as client:
         if target.startswith("did:"):
-            reply = await client.get(f"{node.management_url}/api/management/identity/peers",
-                                     params={"did": target}, headers={"X-Api-Key": node.api_key})
+            reply = await client.get(
+                f"{node.management_url}/api/management/identity/peers",
+                params={"did": target},
+                headers={"X-Api-Key": node.api_key},
+            )
             if reply.status_code != 200 or not reply.json().get("dsp_endpoint"):
                 raise NodeUnavailable(f"TARGET: {target} has no resolvable DataService entry")
             return str(reply.json()["dsp_endpoint"]), target

@@ -13,13 +13,13 @@ import httpx
 from connector.interop import checks_errors, checks_negotiation  # noqa: F401  (registration)
 from connector.interop.checks import CHECKS, Check
 from connector.interop.model import CheckFailed, CheckResult, CheckSkipped, Outcome
-from connector.interop.session import PeerSession
+from connector.interop.session import Authorizer, PeerSession
 
 
 @dataclass(frozen=True)
 class RunOptions:
     target: str
-    headers: dict[str, str]
+    authorize: Authorizer
     peer_did: str = ""
     offer_id: str = ""
     callback_url: str = ""
@@ -41,7 +41,7 @@ async def run_checks(
         session = PeerSession(
             base_url=options.target.rstrip("/"),
             client=client,
-            headers=options.headers,
+            authorize=options.authorize,
             peer_did=options.peer_did,
             offer_id=options.offer_id,
         )

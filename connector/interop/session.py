@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,8 @@ from connector.dsp import join_url, schema_problems
 from connector.interop.model import CheckFailed, Evidence
 
 _EXCERPT = 400
+
+Authorizer = Callable[[], Awaitable[dict[str, str]]]
 
 
 @dataclass
@@ -23,11 +26,12 @@ class Reply:
 
 @dataclass
 class PeerSession:
-    """One run against one peer. `headers` carries our DCP token (empty when unauthenticated)."""
+    """One run against one peer. `authorize` mints a fresh DCP token header for each call
+    (peers refuse a replayed token)."""
 
     base_url: str
     client: httpx.AsyncClient
-    headers: dict[str, str]
+    authorize: Authorizer
     peer_did: str = ""
     offer_id: str = ""
     evidence: list[Evidence] = field(default_factory=list)
@@ -37,10 +41,15 @@ class PeerSession:
         return join_url(self.base_url, path.lstrip("/"))
 
     async def call(
-        self, method: str, url: str, body: Any = None, *, raw: str | None = None,
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        *,
+        raw: str | None = None,
         auth: bool = True,
     ) -> Reply:
-        headers = dict(self.headers) if auth else {}
+        headers = dict(await self.authorize()) if auth else {}
         content: str | None = raw
         if body is not None:
             check_outbound(body)
