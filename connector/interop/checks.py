@@ -44,7 +44,7 @@ def _pid() -> str:
 
 @check(
     "metadata.version",
-    "DSP 2025-1 §4.3 (Version metadata)",
+    "DSP 2025-1 Common: Exposure of Versions",
     "/.well-known/dspace-version is a schema-valid VersionResponse listing 2025-1",
 )
 async def version_metadata(s: PeerSession) -> str:
@@ -67,7 +67,7 @@ async def version_metadata(s: PeerSession) -> str:
 
 @check(
     "metadata.path",
-    "DSP 2025-1 §4.3 (Version metadata: path)",
+    "DSP 2025-1 Common: Exposure of Versions (path)",
     "the advertised 2025-1 path serves the catalog",
 )
 async def version_path(s: PeerSession) -> str:
@@ -83,7 +83,7 @@ async def version_path(s: PeerSession) -> str:
 
 @check(
     "catalog.request",
-    "DSP 2025-1 §6.2.1 (Catalog Request), §6.3.2 (Catalog)",
+    "DSP 2025-1 Catalog HTTPS binding: POST /catalog/request; Catalog schema",
     "POST /catalog/request returns 200 and a schema-valid Catalog",
 )
 async def catalog_request(s: PeerSession) -> str:
@@ -111,7 +111,7 @@ async def catalog_request(s: PeerSession) -> str:
 
 @check(
     "catalog.unauthenticated",
-    "DSP 2025-1 §6.2 / DCP (authorization)",
+    "DSP 2025-1 Common: Authorization; Catalog HTTPS binding",
     "a catalog request without Authorization is refused or shows no datasets",
 )
 async def catalog_unauthenticated(s: PeerSession) -> str:
@@ -128,7 +128,7 @@ async def catalog_unauthenticated(s: PeerSession) -> str:
 
 @check(
     "catalog.dataset.unknown",
-    "DSP 2025-1 §6.2.2 (Dataset request), §6.3.3 (Catalog Error)",
+    "DSP 2025-1 Catalog HTTPS binding: GET /catalog/datasets/:id; Catalog Error",
     "GET /catalog/datasets/<unknown> returns 404 with a CatalogError",
 )
 async def dataset_unknown(s: PeerSession) -> str:

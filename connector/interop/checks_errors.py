@@ -1,4 +1,4 @@
-"""Checks of error handling: malformed input and unknown processes (DSP 2025-1 §8.2, §10.2)."""
+"""Checks of error handling: malformed input and unknown processes (DSP 2025-1 negotiation/transfer HTTPS bindings)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _request(consumer_pid: str, **changes: Any) -> dict[str, Any]:
 
 @check(
     "negotiation.malformed_json",
-    "DSP 2025-1 §8.3.4 (Error), §10.2 (HTTP 4xx)",
+    "DSP 2025-1 Negotiation HTTPS binding: Failures (4xx)",
     "malformed JSON to /negotiations/request returns 400",
 )
 async def malformed_json(s: PeerSession) -> str:
@@ -49,7 +49,7 @@ async def malformed_json(s: PeerSession) -> str:
 
 @check(
     "negotiation.wrong_type",
-    "DSP 2025-1 §8.3.4 (ContractNegotiationError)",
+    "DSP 2025-1 Negotiation HTTPS binding: Failures; ContractNegotiationError",
     "a wrong @type returns 400 ContractNegotiationError with both pids",
 )
 async def wrong_type(s: PeerSession) -> str:
@@ -66,7 +66,7 @@ async def wrong_type(s: PeerSession) -> str:
 
 @check(
     "negotiation.missing_fields",
-    "DSP 2025-1 §8.2.1 (ContractRequestMessage), §8.3.4",
+    "DSP 2025-1 Negotiation: ContractRequestMessage schema; Failures",
     "a ContractRequestMessage without offer returns 400 ContractNegotiationError",
 )
 async def missing_fields(s: PeerSession) -> str:
@@ -79,7 +79,7 @@ async def missing_fields(s: PeerSession) -> str:
 
 @check(
     "transfer.wrong_type",
-    "DSP 2025-1 §10.3.4 (TransferError)",
+    "DSP 2025-1 Transfer HTTPS binding: Failures; TransferError",
     "a wrong @type to /transfers/request returns 400 TransferError with both pids",
 )
 async def transfer_wrong_type(s: PeerSession) -> str:
@@ -96,7 +96,7 @@ async def transfer_wrong_type(s: PeerSession) -> str:
 
 @check(
     "negotiation.unknown",
-    "DSP 2025-1 §8.2 (GET negotiation), §8.4 (404)",
+    "DSP 2025-1 Negotiation HTTPS binding: GET /negotiations/:providerPid (404)",
     "GET /negotiations/<unknown> returns 404",
 )
 async def unknown_negotiation(s: PeerSession) -> str:
@@ -107,7 +107,7 @@ async def unknown_negotiation(s: PeerSession) -> str:
 
 @check(
     "transfer.unknown",
-    "DSP 2025-1 §10.2 (GET transfer), §10.4 (404)",
+    "DSP 2025-1 Transfer HTTPS binding: GET /transfers/:providerPid (404)",
     "GET /transfers/<unknown> returns 404",
 )
 async def unknown_transfer(s: PeerSession) -> str:

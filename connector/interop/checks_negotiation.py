@@ -1,4 +1,4 @@
-"""Contract negotiation checks (DSP 2025-1 §8): request, illegal transition, termination,
+"""Contract negotiation checks (DSP 2025-1 contract negotiation): request, illegal transition, termination,
 progress to AGREED/FINALIZED; transfer checks need an agreement and are skipped without one."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ async def _state(s: PeerSession, provider_pid: str) -> str:
 
 @check(
     "negotiation.request",
-    "DSP 2025-1 §8.2.1 (ContractRequestMessage), §8.3.1",
+    "DSP 2025-1 Negotiation HTTPS binding: POST /negotiations/request (201)",
     "a ContractRequestMessage for a catalog offer returns 201 ContractNegotiation with both pids",
 )
 async def negotiation_request(s: PeerSession) -> str:
@@ -64,7 +64,7 @@ async def negotiation_request(s: PeerSession) -> str:
 
 @check(
     "negotiation.illegal_transition",
-    "DSP 2025-1 §8.1 (state machine), §8.4 (400)",
+    "DSP 2025-1 Negotiation: state machine; HTTPS binding: Failures (400)",
     "a verification before agreement returns 400 ContractNegotiationError, no state change",
 )
 async def illegal_transition(s: PeerSession) -> str:
@@ -93,7 +93,7 @@ async def illegal_transition(s: PeerSession) -> str:
 
 @check(
     "negotiation.termination",
-    "DSP 2025-1 §8.2.6 (ContractNegotiationTerminationMessage)",
+    "DSP 2025-1 Negotiation: ContractNegotiationTerminationMessage",
     "termination of an open negotiation is accepted and the state becomes TERMINATED",
 )
 async def termination(s: PeerSession) -> str:
@@ -116,7 +116,7 @@ async def termination(s: PeerSession) -> str:
 
 @check(
     "negotiation.progress",
-    "DSP 2025-1 §8.1 (state machine: AGREED, FINALIZED)",
+    "DSP 2025-1 Negotiation: state machine (AGREED, FINALIZED)",
     "the negotiation from negotiation.request reaches AGREED or FINALIZED",
 )
 async def progress(s: PeerSession) -> str:
