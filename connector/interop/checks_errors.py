@@ -1,4 +1,4 @@
-"""Checks of error handling: malformed input and unknown processes (DSP 2025-1 negotiation/transfer HTTPS bindings)."""
+"""Error-handling checks: malformed input, unknown processes (DSP 2025-1 HTTPS bindings)."""
 
 from __future__ import annotations
 

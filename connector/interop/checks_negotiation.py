@@ -1,4 +1,4 @@
-"""Contract negotiation checks (DSP 2025-1 contract negotiation): request, illegal transition, termination,
+"""Contract negotiation checks (DSP 2025-1): request, illegal transition, termination,
 progress to AGREED/FINALIZED; transfer checks need an agreement and are skipped without one."""
 
 from __future__ import annotations

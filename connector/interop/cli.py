@@ -11,7 +11,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from connector.interop.node import NodeUnavailable, load_harness_node, mint_headers, resolve_target
+from connector.interop.model import CheckResult
+from connector.interop.node import (
+    HarnessNode,
+    NodeUnavailable,
+    load_harness_node,
+    mint_headers,
+    resolve_target,
+)
 from connector.interop.report import json_report, table_report
 from connector.interop.runner import RunOptions, exit_code, run_checks, selected
 from connector.settings import SettingsError
@@ -62,7 +69,14 @@ def interop(
     raise typer.Exit(exit_code(results))
 
 
-async def _run(harness, target, counterparty_id, offer_id, only, timeout):  # type: ignore[no-untyped-def]
+async def _run(
+    harness: HarnessNode,
+    target: str,
+    counterparty_id: str,
+    offer_id: str,
+    only: str,
+    timeout: float,
+) -> tuple[list[CheckResult], str]:
     base, did = await resolve_target(harness, target)
     peer_did = counterparty_id or did
     if not peer_did:

@@ -55,7 +55,7 @@ def _ordered(options: RunOptions) -> Sequence[Check]:
 
 
 async def _discover_root(session: PeerSession) -> None:
-    """The origin of TARGET serves /.well-known/dspace-version (DSP 2025-1 Common: Exposure of Versions)."""
+    """TARGET's origin serves /.well-known/dspace-version (DSP 2025-1 Exposure of Versions)."""
     parts = urlsplit(session.base_url)
     session.shared["root_url"] = f"{parts.scheme}://{parts.netloc}"
 
