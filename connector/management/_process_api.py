@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from connector.context import NodeContext, get_context
 from connector.management import processes, transfers
 from connector.management._jsonld import edc_fields, read_json
-from connector.management._query import parse_query_spec
+from connector.management._query import read_query_spec
 from connector.management._routing import respond, route
 from connector.management.fetch import fetch_asset, negotiate_edr
 from connector.management.schemas import parse_contract_request, parse_transfer_request
@@ -23,11 +23,6 @@ from connector.outcome import Failure, Ok, bad_request
 
 router = APIRouter()
 Ctx = Depends(get_context)
-
-
-async def _query(request: Request) -> Any:
-    document = await read_json(request, required=False)
-    return document if isinstance(document, Failure) else parse_query_spec(document.value)
 
 
 async def _reason(request: Request) -> str:
@@ -56,7 +51,7 @@ async def start_negotiation(request: Request, context: NodeContext = Ctx) -> Res
 
 @route(router, "POST", "/v3/contractnegotiations/request")
 async def query_negotiations(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec
@@ -94,7 +89,7 @@ async def get_negotiation(
 
 @route(router, "POST", "/v3/contractagreements/request")
 async def query_agreements(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec if isinstance(spec, Failure) else await processes.find_agreements(context, spec.value),
@@ -126,7 +121,7 @@ async def start_transfer(request: Request, context: NodeContext = Ctx) -> Respon
 
 @route(router, "POST", "/v3/transferprocesses/request")
 async def query_transfers(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec if isinstance(spec, Failure) else await transfers.find_transfers(context, spec.value),
@@ -168,7 +163,7 @@ async def negotiate_edr_route(request: Request, context: NodeContext = Ctx) -> R
 
 @route(router, "POST", "/v3/edrs/request")
 async def query_edrs(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec if isinstance(spec, Failure) else await transfers.find_edrs(context, spec.value),

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from connector.context import NodeContext, get_context
 from connector.management import provider
 from connector.management._jsonld import read_json
-from connector.management._query import parse_query_spec
+from connector.management._query import read_query_spec
 from connector.management._routing import respond, route
 from connector.management.schemas import (
     parse_asset,
@@ -28,11 +28,6 @@ Ctx = Depends(get_context)
 async def _body(request: Request, parser: Any, *args: Any) -> Any:
     document = await read_json(request)
     return document if isinstance(document, Failure) else parser(document.value, *args)
-
-
-async def _query(request: Request) -> Any:
-    document = await read_json(request, required=False)
-    return document if isinstance(document, Failure) else parse_query_spec(document.value)
 
 
 @route(router, "POST", "/v3/assets")
@@ -53,7 +48,7 @@ async def update_asset(request: Request, context: NodeContext = Ctx) -> Response
 
 @route(router, "POST", "/v3/assets/request")
 async def query_assets(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec if isinstance(spec, Failure) else await provider.query_assets(context, spec.value),
@@ -91,7 +86,7 @@ async def update_policy_without_id(request: Request, context: NodeContext = Ctx)
 
 @route(router, "POST", "/v3/policydefinitions/request")
 async def query_policies(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec
@@ -144,7 +139,7 @@ async def update_contract_definition(request: Request, context: NodeContext = Ct
 
 @route(router, "POST", "/v3/contractdefinitions/request")
 async def query_contract_definitions(request: Request, context: NodeContext = Ctx) -> Response:
-    spec = await _query(request)
+    spec = await read_query_spec(request)
     return respond(
         request,
         spec

@@ -7,8 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
+
 from catalog import Criterion, CriterionError, canonical_name, matches_all, parse_criterion
-from connector.management._jsonld import edc_fields
+from connector.management._jsonld import edc_fields, read_json
 from connector.outcome import Failure, Ok, bad_request
 
 DEFAULT_LIMIT = 50
@@ -53,6 +55,12 @@ def parse_query_spec(document: Any) -> Ok[QuerySpec] | Failure:
     if sort_field is not None and not isinstance(sort_field, str):
         return bad_request("sortField: must be a string")
     return Ok(QuerySpec(criteria, offset.value, limit.value, sort_field, order == "DESC"))
+
+
+async def read_query_spec(request: Request) -> Ok[QuerySpec] | Failure:
+    """The request's optional EDC QuerySpec body, parsed (shared by every `/request` route)."""
+    document = await read_json(request, required=False)
+    return document if isinstance(document, Failure) else parse_query_spec(document.value)
 
 
 def apply_query(spec: QuerySpec, items: Sequence[tuple[Mapping[str, Any], Any]]) -> list[Any]:
