@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,10 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from connector.interop import CheckResult, Outcome, RunOptions, exit_code, json_report, run_checks
+from tests.support.paths import SPECS
 
 CTX = ["https://w3id.org/dspace/2025/1/context.jsonld"]
 BASE = "http://peer.test/api/dsp"
-CATALOG_EXAMPLE = Path("/work/shared/specs/dsp/examples/catalog/catalog.json")
+CATALOG_EXAMPLE = SPECS / "dsp" / "examples" / "catalog" / "catalog.json"
 
 
 def _fake_peer(broken: set[str]) -> FastAPI:
