@@ -166,6 +166,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "PeerReply",
         "SCHEMA_BY_TYPE",
         "authenticate_request",
+        "check_pids",
         "join_url",
         "local_loader",
         "normalise",

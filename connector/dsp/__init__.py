@@ -11,6 +11,7 @@ from connector.dsp._jsonld import (
     local_loader,
     normalise,
 )
+from connector.dsp._pids import check_pids
 from connector.dsp._validation import SCHEMA_BY_TYPE, schema_problems, validate_message
 
 DSP_PATH = "/api/dsp"
@@ -25,6 +26,7 @@ __all__ = [
     "SCHEMA_BY_TYPE",
     "PeerReply",
     "authenticate_request",
+    "check_pids",
     "join_url",
     "local_loader",
     "normalise",

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from connector.dsp import join_url
+from connector.dsp import check_pids, join_url
 from connector.negotiation import _policy, _store
 from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
@@ -227,14 +227,6 @@ async def on_initial_offer(
     return Ok(Reply(201, ack(row)))
 
 
-def _check_pids(row: NegotiationRow, message: dict[str, Any]) -> Failure | None:
-    if message.get("consumerPid") != row.consumer_pid:
-        return bad_request(f"consumerPid: {message.get('consumerPid')} does not match the process")
-    if row.provider_pid is not None and message.get("providerPid") != row.provider_pid:
-        return bad_request(f"providerPid: {message.get('providerPid')} does not match the process")
-    return None
-
-
 @retry_stale
 async def on_message(
     context: NodeContext,
@@ -248,7 +240,7 @@ async def on_message(
         row = await _store.load_for_update(context, session, NegotiationRow, pid)
         if row is None or row.counterparty_id != participant.did:
             return not_found(f"negotiation {pid} not found")
-        problem = _check_pids(row, message)
+        problem = check_pids(row, message)
         if problem is not None:
             return problem
         state = NegotiationState(row.state)

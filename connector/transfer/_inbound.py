@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.assets.models import AssetRow
+from connector.dsp import check_pids
 from connector.negotiation import (
     TRANSFER,
     AgreementRow,
@@ -177,14 +178,6 @@ async def _create(
     return Ok(Reply(201, transfer_process(pid, row.consumer_pid, _S.REQUESTED)))
 
 
-def _check_pids(row: TransferRow, message: dict[str, Any]) -> Failure | None:
-    if message.get("consumerPid") != row.consumer_pid:
-        return bad_request(f"consumerPid: {message.get('consumerPid')} does not match the process")
-    if row.provider_pid is not None and message.get("providerPid") != row.provider_pid:
-        return bad_request(f"providerPid: {message.get('providerPid')} does not match the process")
-    return None
-
-
 @retry_stale
 async def on_message(
     context: NodeContext,
@@ -198,7 +191,7 @@ async def on_message(
         row = await load_for_update(context, session, TransferRow, pid)
         if row is None or row.counterparty_id != participant.did:
             return not_found(f"transfer process {pid} not found")
-        problem = _check_pids(row, message)
+        problem = check_pids(row, message)
         if problem is not None:
             return problem
         state = TransferState(row.state)
