@@ -87,7 +87,7 @@ async def verify_id_token(
         return unauthorized("malformed token: iss and sub must be the same DID")
     if not audience_matches(claims, own_did):
         return unauthorized(f"wrong audience: token is for {claims.get('aud')}, not {own_did}")
-    verified = await verify_signature(resolver, token, issuer, "capabilityInvocation")
+    verified = await verify_signature(resolver, token, issuer, "capabilityInvocation", peeked.value)
     if isinstance(verified, Failure):
         return verified
     problem = check_times(claims, now, "token") or _check_lifetime(claims)

@@ -105,7 +105,7 @@ async def _get_data(
     module = transfer_module()
     if module is None:
         return unavailable()
-    address = await module.get_edr_data_address(context, transfer_id, True)
+    address = await module.get_edr_data_address(context, transfer_id)
     if isinstance(address, Failure):
         return address
     edr = address.value
