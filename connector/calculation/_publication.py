@@ -1,7 +1,8 @@
 """Publishing a recomputed product (issue 7, item 3): the figures become an `aas_models.
 Footprint`, the AAS stream builds and stores the CarbonFootprint submodel version and registers
-the asset, the submodel is signed by the node (provenance inside), and the consumers holding an
-agreement for the asset are told."""
+the asset, the submodel is signed by the node (provenance inside) in the same transaction, so no
+reader ever sees an unsigned current version, and the consumers holding an agreement for the
+asset are told."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from connector.calculation.installation import parse_document
 from connector.calculation.models import InstallationFileRow
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request
-from connector.products import publish_footprint, replace_submodel_json
+from connector.products import publish_footprint
 from connector.upstream import Provenance, sign_submodel
 from connector.upstream.propagation import notify_consumers
 
@@ -80,27 +81,18 @@ async def publish_product(
     footprint = build_footprint(model.value, product_id, 0, figures, context.clock.now())
     if isinstance(footprint, Failure):
         return footprint
+    identity = context.service("identity")
     published = await publish_footprint(
         context,
         product_id,
         footprint,
         provenance=json.loads(provenance.to_json()),
         product=_identity(context.settings.node.did, product_id, figures),
+        finish=lambda submodel: sign_submodel(identity, submodel, provenance),
     )
     if isinstance(published, Failure):
         return published
     publication = published.value
-    signed = sign_submodel(
-        context.service("identity"), json.loads(publication.submodel_json), provenance
-    )
-    replaced = await replace_submodel_json(
-        context,
-        publication.submodel_id,
-        publication.version,
-        json.dumps(signed, ensure_ascii=False),
-    )
-    if isinstance(replaced, Failure):
-        return replaced
     await notify_consumers(context, publication.asset_id, product_id, str(publication.version))
     return Ok((publication.submodel_id, publication.version))
 

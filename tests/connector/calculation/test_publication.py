@@ -1,0 +1,116 @@
+"""Publication of a recomputed product (issue 7, item 3): the new CarbonFootprint version is
+signed in the transaction that makes it visible, so no reader ever sees it unsigned."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from connector.calculation.installation import import_installation, read_document
+from connector.calculation.recompute import recompute_installation
+from connector.clock import FixedClock
+from connector.context import NodeContext
+from connector.db import create_database, upgrade_to_head
+from connector.observability import Metrics
+from connector.outcome import Ok
+from connector.products import get_submodel_json
+from connector.products.models import PublishedSubmodelRow
+from connector.upstream import SIGNATURE_EXTENSION, verify_submodel
+from tests.conftest import make_settings
+from tests.connector.upstream._signer import KeyRing
+
+DEMO = Path(__file__).resolve().parents[3] / "docs" / "examples" / "demo"
+OUR_DID = "did:web:127.0.0.1%3A8080"
+
+
+@pytest.fixture
+def ring() -> KeyRing:
+    return KeyRing()
+
+
+@pytest.fixture
+async def context(tmp_path: Path, database_url: str, ring: KeyRing) -> AsyncIterator[NodeContext]:
+    settings = make_settings(tmp_path, database_url)
+    database = create_database(settings.database_url)
+    await upgrade_to_head(database)
+    async with httpx.AsyncClient() as http:
+        node = NodeContext(
+            settings, database, FixedClock(datetime(2026, 3, 1, tzinfo=UTC)), http, Metrics()
+        )
+        node.services["identity"] = ring.signer(OUR_DID)
+        yield node
+    await database.dispose()
+
+
+@pytest.fixture
+def written() -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    """(version, submodel) of every published-submodel row as each flush writes it."""
+    seen: list[tuple[int, dict[str, Any]]] = []
+
+    def record(session: Session, _flush_context: object) -> None:
+        for row in (*session.new, *session.dirty):
+            if isinstance(row, PublishedSubmodelRow):
+                seen.append((row.version, json.loads(row.json_text)))
+
+    event.listen(Session, "after_flush", record)
+    yield seen
+    event.remove(Session, "after_flush", record)
+
+
+def _extensions(submodel: dict[str, Any]) -> list[str]:
+    return sorted(e["name"] for e in submodel.get("extensions", []))
+
+
+async def _import_mill(context: NodeContext, gas_tj: str = "2000") -> str:
+    loaded = read_document(DEMO / "2-steel-mill.json")
+    assert isinstance(loaded, Ok)
+    document = loaded.value
+    document["source_streams"][1]["fuel_quantity"]["value"] = gas_tj
+    imported = await import_installation(context, document)
+    assert isinstance(imported, Ok)
+    return imported.value.installation_id
+
+
+async def test_publish_when_new_version_written_it_is_already_signed(
+    context: NodeContext, ring: KeyRing, written: list[tuple[int, dict[str, Any]]]
+) -> None:
+    installation = await _import_mill(context)
+    first = await recompute_installation(context, installation)
+    await _import_mill(context, gas_tj="2100")
+    second = await recompute_installation(context, installation)
+    assert isinstance(first, Ok) and isinstance(second, Ok)
+    assert [(c.product_id, c.version, c.published) for c in first.value + second.value] == [
+        ("coil", 1, True),
+        ("coil", 2, True),
+    ]
+    assert [version for version, _ in written] == [1, 2]
+    for _version, submodel in written:
+        assert SIGNATURE_EXTENSION in _extensions(submodel)
+        verified = await verify_submodel(ring.signer(OUR_DID), submodel, OUR_DID)
+        assert isinstance(verified, Ok), verified
+
+
+async def test_publish_when_version_served_it_verifies_against_the_publisher(
+    context: NodeContext, ring: KeyRing
+) -> None:
+    installation = await _import_mill(context)
+    computed = await recompute_installation(context, installation)
+    assert isinstance(computed, Ok)
+    submodel_id = "urn:carbonspace:127.0.0.1%3A8080:sm:cf:coil"
+    text = await get_submodel_json(context, submodel_id)
+    assert text is not None
+    served = json.loads(text)
+    verified = await verify_submodel(ring.signer(OUR_DID), served, OUR_DID)
+    assert isinstance(verified, Ok)
+    assert (verified.value.provenance.product_id, served["administration"]["version"]) == (
+        "coil",
+        "1",
+    )
