@@ -7,7 +7,9 @@ ask for and maps their outcomes onto the resolver's line outcomes."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from catalog import CatalogParseError, Criterion, Dataset, parse_catalog
@@ -15,17 +17,22 @@ from connector.context import NodeContext
 from connector.directory import resolve_participant
 from connector.identity import did_document_url
 from connector.management.consumer import counterparty_catalog
-from connector.management.fetch import fetch_asset
-from connector.negotiation import query_agreements
+from connector.management.fetch import FetchResult, fetch_asset
+from connector.negotiation import query_agreements, request_contract, wait_for_negotiation
 from connector.outcome import Failure, Ok, Reason
 from connector.upstream._lines import UpstreamLine
+from connector.upstream._offers import NoOffer, choose_offer, own_credentials, request_offer
 from connector.upstream._outcomes import FailureCode, Fetched, FetchProblem
 from connector.upstream.resolver import FetchLine
+from policies import CredentialClaim
 
 DSP_SUFFIX = "/api/dsp"
 PRODUCT_ID_KEYS = ("productId", "product_id", "manufacturerPartId")
 PRODUCT_ID_PROPERTY = "urn:carbonspace:asset:productId"
 WELL_KNOWN = "/.well-known/did.json"
+NEGOTIATION_TIMEOUT_S = 30.0
+Claims = tuple[CredentialClaim, ...] | None
+Credentials = Callable[[], Awaitable[Claims]]
 
 
 async def consumers_of_asset(context: NodeContext, asset_id: str) -> set[str]:
@@ -84,9 +91,12 @@ def _code(failure: Failure) -> FailureCode:
     return FailureCode.ERROR
 
 
-async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | FetchProblem:
-    """Directory -> catalog (cached) -> the product's dataset -> agreement / EDR (reused when
-    valid) -> the CarbonFootprint submodel, as JSON."""
+async def fetch_line(
+    context: NodeContext, line: UpstreamLine, credentials: Credentials | None = None
+) -> Fetched | FetchProblem:
+    """Directory -> catalog (cached) -> the product's dataset -> a held agreement, else the
+    offer whose policy we satisfy, negotiated -> transfer / EDR (reused when valid) -> the
+    CarbonFootprint submodel, as JSON."""
     participant = await resolve_participant(context, line.supplier_did)
     if isinstance(participant, Failure):
         unreachable = "cannot resolve" in participant.detail and "HTTP 4" not in participant.detail
@@ -108,26 +118,76 @@ async def fetch_line(context: NodeContext, line: UpstreamLine) -> Fetched | Fetc
                 "(its access policy does not admit us, or it publishes none)"
             ),
         )
-    fetched = await fetch_asset(context, line.supplier_did, datasets[0].id, dsp_url=dsp_url)
+    asset_id = await _held_asset(context, line.supplier_did, datasets)
+    negotiated = asset_id is None
+    if asset_id is None:
+        agreed = await _negotiate(context, dsp_url, line, document.value, datasets, credentials)
+        if isinstance(agreed, FetchProblem):
+            return agreed
+        asset_id = agreed
+    fetched = await fetch_asset(context, line.supplier_did, asset_id, dsp_url=dsp_url)
     if isinstance(fetched, Failure):
-        return FetchProblem(_code(fetched), fetched.detail)
-    result = fetched.value
+        return FetchProblem(_code(fetched), fetched.detail, negotiated, negotiated)
+    return _fetched(fetched.value, negotiated)
+
+
+def _fetched(result: FetchResult, negotiated: bool) -> Fetched | FetchProblem:
+    transferred = negotiated or not result.reused
     try:
         submodel = json.loads(result.body)
     except ValueError:
         return FetchProblem(
-            FailureCode.INVALID_DATA,
-            "supplier data plane sent no JSON",
-            not result.reused,
-            not result.reused,
+            FailureCode.INVALID_DATA, "supplier data plane sent no JSON", negotiated, transferred
         )
     return Fetched(
         submodel if isinstance(submodel, dict) else {},
         result.agreement_id,
         result.asset_id,
-        negotiated=not result.reused,
-        transferred=not result.reused,
+        negotiated=negotiated,
+        transferred=transferred,
     )
+
+
+async def _held_asset(
+    context: NodeContext, provider_id: str, datasets: list[Dataset]
+) -> str | None:
+    """The product's dataset we already hold a valid (not revoked) agreement for, if any."""
+    for dataset in datasets:
+        found = await query_agreements(
+            context, {"asset_id": dataset.id, "provider_id": provider_id}, 0, 50
+        )
+        if isinstance(found, Failure):
+            continue
+        if any(
+            row.consumer_id == context.settings.node.did and row.revoked_at is None
+            for row in found.value
+        ):
+            return dataset.id
+    return None
+
+
+async def _negotiate(
+    context: NodeContext,
+    dsp_url: str,
+    line: UpstreamLine,
+    document: dict[str, Any],
+    datasets: list[Dataset],
+    credentials: Credentials | None,
+) -> str | FetchProblem:
+    """Negotiate the offer whose policy we satisfy; the agreed dataset id, or why not."""
+    claims = await credentials() if credentials is not None else await own_credentials(context)
+    choice = choose_offer(datasets, context.settings.node.did, context.clock.now(), claims)
+    if isinstance(choice, NoOffer):
+        detail = choice.detail(line.supplier_did, line.supplier_product_id)
+        return FetchProblem(FailureCode.POLICY_DENIED, detail)
+    offer = request_offer(document, choice, line.supplier_did)
+    started = await request_contract(context, dsp_url, line.supplier_did, offer)
+    if isinstance(started, Failure):
+        return FetchProblem(_code(started), started.detail, True, False)
+    agreed = await wait_for_negotiation(context, started.value.id, timeout_s=NEGOTIATION_TIMEOUT_S)
+    if isinstance(agreed, Failure):
+        return FetchProblem(_code(agreed), agreed.detail, True, False)
+    return choice.dataset.id
 
 
 async def _product_catalog(
@@ -144,9 +204,24 @@ async def _product_catalog(
 
 
 def exchange_fetch(context: NodeContext) -> FetchLine:
-    """The production fetch used by the resolver."""
+    """The production fetch used by the resolver; our own credentials are looked up once per
+    resolution, and only when an offer has to be chosen."""
+    credentials = _once(lambda: own_credentials(context))
 
     async def fetch(line: UpstreamLine) -> Fetched | FetchProblem:
-        return await fetch_line(context, line)
+        return await fetch_line(context, line, credentials)
 
     return fetch
+
+
+def _once(load: Callable[[], Awaitable[Claims]]) -> Credentials:
+    """`load`, run at most once (concurrent callers share the one call)."""
+    task: asyncio.Task[Claims] | None = None
+
+    async def get() -> Claims:
+        nonlocal task
+        if task is None:
+            task = asyncio.ensure_future(load())
+        return await asyncio.shield(task)
+
+    return get
