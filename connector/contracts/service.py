@@ -21,6 +21,7 @@ from catalog import (
     OfferDefinition,
     admitted,
     build_catalog,
+    canonical_name,
     catalog_to_dsp,
     dataset_to_dsp,
     make_dataset,
@@ -137,7 +138,7 @@ async def provider_catalog(
     parsed = parse_catalog_query(query)
     if isinstance(parsed, Failure):
         return parsed
-    assets = [asset_entry(row) for row in await all_assets(context)]
+    assets = [asset_entry(row) for row in await _candidate_assets(context, parsed.value)]
     catalog = build_catalog(
         catalog_id=f"urn:catalog:{context.settings.node.did}",
         participant_id=context.settings.node.did,
@@ -148,6 +149,19 @@ async def provider_catalog(
         query=parsed.value,
     )
     return Ok(catalog_to_dsp(catalog))
+
+
+async def _candidate_assets(context: NodeContext, query: CatalogQuery) -> list[Any]:
+    """Only the asset an `id = X` criterion names, when the query has one (a consumer after
+    one asset, as fetch and the upstream resolver are); every asset otherwise. The catalog
+    still applies all criteria to what this returns."""
+    for criterion in query.criteria:
+        named = criterion.operator == "=" and canonical_name(criterion.operand_left) == "id"
+        if named and isinstance(criterion.operand_right, str):
+            async with context.database.session() as session:
+                row = await get_asset(session, criterion.operand_right)
+            return [] if row is None else [row]
+    return list(await all_assets(context))
 
 
 async def provider_dataset(

@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from connector.db._inline_sqlite import InlineConnection, inline_connector
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,11 @@ def create_database(url: str) -> Database:
     # ping costs aiosqlite thread round trips on every checkout.
     options: dict[str, Any] = {"pool_pre_ping": not url.startswith("sqlite")}
     if url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": 30}
+        path = _sqlite_file(url)
+        if path is not None:
+            options["async_creator"] = inline_connector(path)
+        else:
+            options["connect_args"] = {"timeout": 30}
     else:
         options.update(pool_size=10, max_overflow=20)
     engine = create_async_engine(url, **options)
@@ -73,10 +79,22 @@ def create_database(url: str) -> Database:
     return Database(url=url, engine=engine, sessions=sessions)
 
 
+def _sqlite_file(url: str) -> str | None:
+    """The database file of a plain SQLite file URL (no query options), else None."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:" or parsed.query:
+        return None
+    return database
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # Inline connections wait for locks without blocking the loop (`_inline_sqlite`); a
+    # blocking busy handler there would stall every coroutine, the lock holder's included.
+    inline = isinstance(dbapi_connection.driver_connection, InlineConnection)
+    cursor.execute(f"PRAGMA busy_timeout={0 if inline else 30000}")
     cursor.close()

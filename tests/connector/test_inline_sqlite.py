@@ -1,0 +1,85 @@
+"""SQLite run inline on the event loop (connector/db/_inline_sqlite.py): lock waits do not
+block the loop, a write that finds the database locked completes once the lock is released,
+and a write that never gets the lock fails with SQLite's own error instead of hanging."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from connector.db import _inline_sqlite, create_database
+
+
+async def _table(url: str) -> None:
+    database = create_database(url)
+    async with database.engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE item (name TEXT PRIMARY KEY)"))
+    await database.dispose()
+
+
+async def test_write_waits_for_a_lock_held_across_an_await_without_blocking_the_loop(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    await _table(url)
+    database = create_database(url)
+    holder_has_lock = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with database.engine.begin() as connection:
+            await connection.execute(text("INSERT INTO item VALUES ('first')"))
+            holder_has_lock.set()
+            await release.wait()  # the write lock stays held across this await
+
+    async def waiter() -> None:
+        await holder_has_lock.wait()
+        async with database.engine.begin() as connection:
+            await connection.execute(text("INSERT INTO item VALUES ('second')"))
+
+    holding = asyncio.create_task(holder())
+    waiting = asyncio.create_task(waiter())
+    await holder_has_lock.wait()
+    await asyncio.sleep(0.05)  # the waiter is retrying; the loop still runs this coroutine
+    assert not waiting.done()
+    release.set()
+    await asyncio.wait_for(asyncio.gather(holding, waiting), timeout=10)
+    async with database.engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM item ORDER BY name"))).all()
+    assert [row[0] for row in names] == ["first", "second"]
+    await database.dispose()
+
+
+async def test_write_fails_with_database_locked_when_the_lock_never_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_inline_sqlite, "BUSY_TIMEOUT_S", 0.2)
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    await _table(url)
+    database = create_database(url)
+    async with database.engine.begin() as holding:
+        await holding.execute(text("INSERT INTO item VALUES ('first')"))
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with database.engine.begin() as other:
+                await other.execute(text("INSERT INTO item VALUES ('second')"))
+    async with database.engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM item"))).all()
+    assert [row[0] for row in names] == ["first"]
+    await database.dispose()
+
+
+async def test_connections_are_inline_for_file_urls_only(tmp_path: Path) -> None:
+    on_file = create_database(f"sqlite:///{tmp_path / 'node.db'}")
+    in_memory = create_database("sqlite:///:memory:")
+    for database, inline in ((on_file, True), (in_memory, False)):
+        async with database.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert isinstance(driver, _inline_sqlite.InlineConnection) is inline
+            timeout = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
+            assert timeout == (0 if inline else 30000)
+        await database.dispose()
