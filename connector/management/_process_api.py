@@ -12,14 +12,22 @@ from fastapi.responses import Response
 
 from connector.context import NodeContext, get_context
 from connector.management import processes, transfers
-from connector.management._jsonld import edc_fields, read_json
+from connector.management._jsonld import edc_fields, node_id, read_json
 from connector.management._query import read_query_spec
 from connector.management._routing import respond, route
 from connector.management.fetch import fetch_asset, negotiate_edr
 from connector.management.schemas import parse_contract_request, parse_transfer_request
-from connector.management.views import id_response
-from connector.negotiation import request_contract, terminate_negotiation
+from connector.management.views import VOCAB_CONTEXT, id_response
+from connector.negotiation import (
+    accept_offer,
+    counter_offer,
+    offer_contract,
+    request_contract,
+    terminate_negotiation,
+)
+from connector.negotiation import get_negotiation as find_negotiation
 from connector.outcome import Failure, Ok, bad_request
+from policies import PolicyParseError, parse_policy, to_edc
 
 router = APIRouter()
 Ctx = Depends(get_context)
@@ -78,6 +86,77 @@ async def negotiation_agreement(
 async def terminate(negotiation_id: str, request: Request, context: NodeContext = Ctx) -> Response:
     outcome = await terminate_negotiation(context, negotiation_id, await _reason(request))
     return respond(request, outcome if isinstance(outcome, Failure) else Ok(None))
+
+
+@route(router, "POST", "/v3/contractnegotiations/offers")
+async def offer_contract_route(request: Request, context: NodeContext = Ctx) -> Response:
+    """carbonspace extension (provider): offer a contract on our own initiative (DSP initial
+    ContractOfferMessage). `{"counterPartyAddress", "counterPartyId", "assetId",
+    "contractDefinitionId"?}` -> IdResponse of the new negotiation (OFFERED)."""
+    document = await read_json(request)
+    if isinstance(document, Failure):
+        return respond(request, document)
+    fields = edc_fields(document.value) if isinstance(document.value, dict) else {}
+    names = ("counterPartyAddress", "counterPartyId", "assetId", "contractDefinitionId")
+    values = {name: node_id(fields.get(name)) for name in names}
+    for name in names[:3]:
+        if not isinstance(values[name], str) or not values[name]:
+            return respond(request, bad_request(f"{name}: is required and must be a string"))
+    definition = values["contractDefinitionId"]
+    if definition is not None and not isinstance(definition, str):
+        return respond(request, bad_request("contractDefinitionId: must be a string"))
+    offered = await offer_contract(
+        context,
+        values["counterPartyAddress"],
+        values["counterPartyId"],
+        values["assetId"],
+        definition,
+    )
+    if isinstance(offered, Failure):
+        return respond(request, offered)
+    return respond(request, Ok(id_response(offered.value.id, offered.value.created_at)))
+
+
+@route(router, "POST", "/v3/contractnegotiations/{negotiation_id}/accept")
+async def accept(negotiation_id: str, request: Request, context: NodeContext = Ctx) -> Response:
+    """carbonspace extension (consumer): accept the offer held in OFFERED."""
+    outcome = await accept_offer(context, negotiation_id)
+    return respond(request, outcome if isinstance(outcome, Failure) else Ok(None))
+
+
+@route(router, "POST", "/v3/contractnegotiations/{negotiation_id}/counteroffer")
+async def counter(negotiation_id: str, request: Request, context: NodeContext = Ctx) -> Response:
+    """carbonspace extension (consumer): answer the offer held in OFFERED with `policy`, a
+    changed offer (EDC/ODRL or DSP form), as in a ContractRequest."""
+    document = await read_json(request)
+    if isinstance(document, Failure):
+        return respond(request, document)
+    fields = edc_fields(document.value) if isinstance(document.value, dict) else {}
+    policy = fields.get("policy")
+    if not isinstance(policy, dict):
+        return respond(request, bad_request("policy: is required (the changed offer)"))
+    outer = document.value.get("@context") if isinstance(document.value, dict) else None
+    if outer is not None and "@context" not in policy:
+        policy = {"@context": outer, **policy}
+    outcome = await counter_offer(context, negotiation_id, policy)
+    return respond(request, outcome if isinstance(outcome, Failure) else Ok(None))
+
+
+@route(router, "GET", "/v3/contractnegotiations/{negotiation_id}/offer")
+async def current_offer(
+    negotiation_id: str, request: Request, context: NodeContext = Ctx
+) -> Response:
+    """carbonspace extension: the offer currently on the table (EDC policy form, with `@id`,
+    `target`, `assigner`), e.g. what the consumer holds in OFFERED."""
+    outcome = await find_negotiation(context, negotiation_id)
+    if isinstance(outcome, Failure):
+        return respond(request, outcome)
+    try:
+        odrl = {"odrl": "http://www.w3.org/ns/odrl/2/"}
+        offer = {"@context": {**VOCAB_CONTEXT, **odrl}, **to_edc(parse_policy(outcome.value.offer))}
+    except PolicyParseError:
+        offer = outcome.value.offer
+    return respond(request, Ok(offer))
 
 
 @route(router, "GET", "/v3/contractnegotiations/{negotiation_id}")

@@ -27,6 +27,7 @@ from connector.negotiation._store import (
     retry_stale,
 )
 from connector.negotiation.models import AgreementRow, NegotiationRow
+from connector.negotiation.offers import accept_offer, counter_offer, offer_contract
 from connector.negotiation.processors import NegotiationProcessor
 from connector.negotiation.service import (
     callback_address,
@@ -53,15 +54,18 @@ __all__ = [
     "Reply",
     "Role",
     "Verdict",
+    "accept_offer",
     "agreement_policy",
     "callback_address",
     "commit_and_dispatch",
+    "counter_offer",
     "evaluate_for",
     "get_agreement",
     "get_negotiation",
     "load_for_update",
     "negotiation_for_peer",
     "new_pid",
+    "offer_contract",
     "on_initial_offer",
     "on_initial_request",
     "on_message",

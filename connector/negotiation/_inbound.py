@@ -14,13 +14,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.dsp import check_pids, join_url
-from connector.negotiation import _policy, _store
+from connector.negotiation import _counter, _policy, _store
+from connector.negotiation._branch import is_our_offer, on_accepted, on_counter_request, on_offer
 from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
-from connector.negotiation.processors import agreement_for, agreement_row
+from connector.negotiation.processors import agree_now
 from connector.negotiation.schemas import (
     agreement_verification,
-    contract_agreement,
     contract_negotiation,
     negotiation_event,
 )
@@ -41,13 +41,15 @@ if TYPE_CHECKING:
 _M = NegotiationMessage
 _S = NegotiationState
 
-# Where a repeated message leaves us unchanged (peers retry after a lost ACK or a crash).
+# Where a repeated message leaves us unchanged (peers retry after a lost ACK or a crash);
+# `_is_duplicate` also checks that it is the same message (same agreement / offer id).
 _DUPLICATE_STATES: dict[NegotiationMessage, frozenset[NegotiationState]] = {
     _M.AGREEMENT: frozenset({_S.AGREED, _S.VERIFIED, _S.FINALIZED}),
     _M.VERIFICATION: frozenset({_S.VERIFIED, _S.FINALIZED}),
     _M.FINALIZED_EVENT: frozenset({_S.FINALIZED}),
-    _M.ACCEPTED_EVENT: frozenset({_S.ACCEPTED}),
-    _M.OFFER: frozenset({_S.OFFERED}),
+    _M.ACCEPTED_EVENT: frozenset({_S.ACCEPTED, _S.AGREED, _S.VERIFIED}),
+    _M.OFFER: frozenset({_S.OFFERED, _S.ACCEPTED}),
+    _M.REQUEST: frozenset({_S.REQUESTED, _S.AGREED}),
 }
 
 
@@ -174,14 +176,7 @@ async def _create_provider_row(
         if decision.allowed:
             # Our next move is decided now: record it with the request (one commit); the
             # work loop sends the agreement right after. The ACK still reads REQUESTED.
-            agreement = agreement_for(context, row)
-            session.add(agreement_row(context, row, agreement))
-            row.agreement_id = agreement["@id"]
-            row.state = _S.AGREED
-            url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "agreement")
-            send = contract_agreement(pid, row.consumer_pid, agreement)
-            payload = _store.prepared(url, row.counterparty_id, send)
-            item = enqueue(context, session, KIND, pid, "agree", payload)
+            item = agree_now(context, session, row)
         else:
             reason = "; ".join(decision.reasons) or "policy denied"
             item = enqueue(context, session, KIND, pid, "terminate", {"reason": reason})
@@ -199,15 +194,45 @@ async def _create_provider_row(
 async def on_initial_offer(
     context: NodeContext, participant: Any, message: dict[str, Any]
 ) -> Ok[Reply] | Failure:
-    """Consumer: POST /negotiations/offers (provider-initiated negotiation) -> OFFERED."""
+    """Consumer: POST /negotiations/offers (provider-initiated negotiation) -> OFFERED, held for
+    the operator. Idempotent per (provider, providerPid)."""
     if "consumerPid" in message:
         return bad_request("consumerPid: an offer in a running negotiation goes to .../offers")
+    if not message["callbackAddress"].startswith(("http://", "https://")):
+        return bad_request("callbackAddress: must be an http(s) URL")
     offer = message["offer"]
+    problems = _counter.offer_problems(offer, message.get("@context"), None, participant.did)
     if not isinstance(offer.get("target"), str):
-        return bad_request("offer.target: required")
+        problems.insert(0, "offer.target: required")
+    if problems:
+        return bad_request("the offer cannot be considered", *problems)
+    async with context.database.session() as session:
+        existing = await _offered_by(session, participant, message["providerPid"])
+        if existing is not None:
+            return Ok(Reply(201, ack(existing)))
+        row = _offered_row(context, participant, message)
+        session.add(row)
+        await _store.commit_and_dispatch(context, session, [], [row.id])
+    return Ok(Reply(201, ack(row)))
+
+
+async def _offered_by(
+    session: AsyncSession, participant: Any, provider_pid: str
+) -> NegotiationRow | None:
+    statement = select(NegotiationRow).where(
+        col(NegotiationRow.role) == Role.CONSUMER,
+        col(NegotiationRow.counterparty_id) == participant.did,
+        col(NegotiationRow.provider_pid) == provider_pid,
+    )
+    row: NegotiationRow | None = (await session.exec(statement)).first()
+    return row
+
+
+def _offered_row(context: NodeContext, participant: Any, message: dict[str, Any]) -> NegotiationRow:
     now = context.clock.now()
     pid = _store.new_pid()
-    row = NegotiationRow(
+    offer = message["offer"]
+    return NegotiationRow(
         id=pid,
         role=Role.CONSUMER,
         state=_S.OFFERED,
@@ -221,10 +246,6 @@ async def on_initial_offer(
         created_at=now,
         updated_at=now,
     )
-    async with context.database.session() as session:
-        session.add(row)
-        await _store.commit_and_dispatch(context, session, [], [pid])
-    return Ok(Reply(201, ack(row)))
 
 
 @retry_stale
@@ -240,42 +261,56 @@ async def on_message(
         row = await _store.load_for_update(context, session, NegotiationRow, pid)
         if row is None or row.counterparty_id != participant.did:
             return not_found(f"negotiation {pid} not found")
+        if row.role == Role.PROVIDER and row.consumer_pid == row.id:
+            # A provider-initiated negotiation whose 201 ACK we have not processed yet: the
+            # authenticated consumer's message tells us its pid.
+            row.consumer_pid = str(message.get("consumerPid"))
         problem = check_pids(row, message)
         if problem is not None:
             return problem
         state = NegotiationState(row.state)
         new_state = received_move(Role(row.role), state, kind)
         if new_state is None:
-            if state in _DUPLICATE_STATES.get(kind, ()) and _same_agreement(row, kind, message):
+            if _is_duplicate(row, kind, message):
                 return Ok(Reply(200))
             return bad_request(f"{kind.value} is not allowed in state {state} ({row.role})")
-        applied = await _apply(context, session, row, kind, message)
+        row.state = new_state
+        applied = await _apply(context, session, row, participant, kind, message)
         if isinstance(applied, Failure):
             return applied
         follow = _FOLLOW_UP.get(kind)
         if follow is not None:  # our answer is decided: record it in the same commit
-            new_state = sent_move(Role(row.role), new_state, follow) or new_state
-        row.state = new_state
+            row.state = sent_move(Role(row.role), new_state, follow) or new_state
         row.updated_at = context.clock.now()
         session.add(row)
         await _store.commit_and_dispatch(context, session, applied, [row.id])
     return Ok(Reply(200))
 
 
-def _same_agreement(row: NegotiationRow, kind: NegotiationMessage, message: dict[str, Any]) -> bool:
-    if kind is not _M.AGREEMENT:
-        return True
-    return bool(message["agreement"].get("@id") == row.agreement_id)
+def _is_duplicate(row: NegotiationRow, kind: NegotiationMessage, message: dict[str, Any]) -> bool:
+    """A repeat of a message already applied: same agreement, same offer, an ACCEPTED after
+    our offer was accepted (never for a negotiation that was not OFFERED)."""
+    if row.state not in _DUPLICATE_STATES.get(kind, ()):
+        return False
+    if kind is _M.AGREEMENT:
+        return bool(message["agreement"].get("@id") == row.agreement_id)
+    if kind in (_M.OFFER, _M.REQUEST):
+        return bool(message["offer"].get("@id") == row.offer_id)
+    if kind is _M.ACCEPTED_EVENT:
+        return row.role == Role.PROVIDER and is_our_offer(row)
+    return True
 
 
 async def _apply(
     context: NodeContext,
     session: AsyncSession,
     row: NegotiationRow,
+    participant: Any,
     kind: NegotiationMessage,
     message: dict[str, Any],
 ) -> list[WorkItem] | Failure:
-    """The effect of an allowed move; the work it starts."""
+    """The effect of an allowed move (`row.state` is already the new state; the branch
+    handlers may record our answer's state too); the work it starts."""
     if kind is _M.AGREEMENT:
         return await _accept_agreement(context, session, row, message)
     if kind is _M.VERIFICATION:
@@ -284,26 +319,16 @@ async def _apply(
         payload = _store.prepared(url, row.counterparty_id, event)
         return [enqueue(context, session, KIND, row.id, "finalize", payload)]
     if kind is _M.ACCEPTED_EVENT:
-        return [enqueue(context, session, KIND, row.id, "agree")]
+        return on_accepted(context, session, row, participant)
+    if kind is _M.OFFER:
+        return on_offer(context, session, row, message)
+    if kind is _M.REQUEST:
+        return await on_counter_request(context, session, row, participant, message)
     if kind is _M.FINALIZED_EVENT and row.agreement_id is None:
         return bad_request("FINALIZED: no agreement was received for this negotiation")
     if kind is _M.TERMINATION:
         reasons = "; ".join(str(reason) for reason in message.get("reason", ()))
         row.error_detail = f"terminated by the counterparty ({message.get('code', '')}): {reasons}"
-    if kind in (_M.OFFER, _M.REQUEST):
-        row.offer = message["offer"]
-        row.offer_id = message["offer"]["@id"]
-    if kind is _M.REQUEST:
-        return [
-            enqueue(
-                context,
-                session,
-                KIND,
-                row.id,
-                "terminate",
-                {"reason": "counter-offers are not accepted"},
-            )
-        ]
     return []
 
 

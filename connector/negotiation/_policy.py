@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from connector.outcome import Failure, Ok, bad_request, not_found
 from policies import (
     AgreementInfo,
+    Policy,
     PolicyContext,
     PolicyParseError,
+    PolicyType,
     Scope,
     evaluate,
     match_offer,
     parse_policy,
+    to_dsp,
 )
 
 if TYPE_CHECKING:
@@ -105,6 +109,55 @@ async def resolve_offer(context: NodeContext, participant: Any, offer: dict[str,
     from connector.contracts import service as contracts
 
     return await contracts.resolve_offer(context, participant, offer)
+
+
+async def definition_policy(context: NodeContext, definition_id: str | None) -> Any:
+    """The contract policy of a contract definition as it is now, or None when the definition
+    is gone or unreadable (a counter-offer is judged against it)."""
+    from connector.contracts import offer_definitions
+
+    if definition_id is None:
+        return None
+    found = await offer_definitions(context, definition_id)
+    return found[0].contract_policy if found else None
+
+
+async def offered_policy(
+    context: NodeContext, asset_id: str, definition_id: str | None
+) -> Ok[tuple[str, Any]] | Failure:
+    """(contract definition id, contract policy) of the first definition (or the one named)
+    whose asset selector selects `asset_id`: what a provider-initiated offer proposes."""
+    from catalog import matches_all
+    from connector.assets import asset_entry, get_asset
+    from connector.contracts import offer_definitions
+
+    async with context.database.session() as session:
+        row = await get_asset(session, asset_id)
+    if row is None:
+        return not_found(f"assetId: asset {asset_id!r} not found")
+    record = asset_entry(row).record()
+    for definition in await offer_definitions(context, definition_id):
+        if matches_all(definition.assets_selector, record):
+            return Ok((definition.id, definition.contract_policy))
+    named = f"contract definition {definition_id!r}" if definition_id else "no contract definition"
+    return bad_request(f"contractDefinitionId: {named} offers asset {asset_id!r}")
+
+
+def offer_document(offer_id: str, provider_id: str, asset_id: str, policy: Any) -> dict[str, Any]:
+    """A DSP 2025-1 `Offer` (compact, with `target` and `assigner`) of `policy`'s rules."""
+    offered = Policy(
+        type=PolicyType.OFFER,
+        uid=offer_id,
+        assigner=provider_id,
+        target=asset_id,
+        permissions=policy.permissions,
+        prohibitions=policy.prohibitions,
+        obligations=policy.obligations,
+        profiles=policy.profiles,
+    )
+    document = to_dsp(offered, catenax_terms=False)
+    document.update({"@id": offer_id, "@type": "Offer", "target": asset_id})
+    return document
 
 
 NEGOTIATION = Scope.NEGOTIATION

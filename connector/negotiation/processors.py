@@ -21,6 +21,8 @@ from connector.negotiation.states import TERMINAL, NegotiationState, Role
 from connector.work import Done, Retry, Step, WorkItem, enqueue, finish
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
     from connector.context import NodeContext
 
 _S = NegotiationState
@@ -176,6 +178,19 @@ def agreement_for(context: NodeContext, row: NegotiationRow) -> dict[str, Any]:
     }
 
 
+def agree_now(context: NodeContext, session: AsyncSession, row: NegotiationRow) -> WorkItem:
+    """Provider: the agreement on the current offer, stored with AGREED and the prepared
+    ContractAgreementMessage, in the caller's transaction (our answer is decided now)."""
+    agreement = agreement_for(context, row)
+    session.add(agreement_row(context, row, agreement))
+    row.agreement_id = agreement["@id"]
+    row.state = _S.AGREED
+    url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "agreement")
+    message = schemas.contract_agreement(row.id, row.consumer_pid, agreement)
+    payload = _store.prepared(url, row.counterparty_id, message)
+    return enqueue(context, session, KIND, row.id, "agree", payload)
+
+
 def agreement_row(
     context: NodeContext, row: NegotiationRow, agreement: dict[str, Any]
 ) -> AgreementRow:
@@ -223,6 +238,73 @@ async def _finalize(context: NodeContext, item: WorkItem) -> Step:
     )
 
 
+async def _send_while(
+    context: NodeContext, item: WorkItem, still: Callable[[NegotiationRow], bool]
+) -> tuple[NegotiationRow, tuple[str, str, dict[str, Any]]] | None:
+    """The row and the prepared message, when the row is still where the step left it (a
+    re-run after the negotiation moved on sends nothing)."""
+    ready = _store.prepared_send(item)
+    async with context.database.session() as session:
+        row = await session.get(NegotiationRow, item.subject_id)
+    if ready is None or row is None or not still(row):
+        return None
+    return row, ready
+
+
+async def _accept(context: NodeContext, item: WorkItem) -> Step:
+    """Consumer: send the ACCEPTED event (ACCEPTED was recorded with the decision)."""
+    found = await _send_while(context, item, lambda row: row.state == _S.ACCEPTED)
+    if found is None:
+        return await _finish(context, item)
+    return await _outcome(context, item, await send_message(context, "POST", *found[1]))
+
+
+def _offer_id(item: WorkItem) -> Any:
+    ready = _store.prepared_send(item)
+    return ready[2].get("offer", {}).get("@id") if ready is not None else None
+
+
+async def _counter(context: NodeContext, item: WorkItem) -> Step:
+    """Consumer: send the counter-offer (REQUESTED was recorded with it)."""
+    offer_id = _offer_id(item)
+    found = await _send_while(
+        context, item, lambda row: row.state == _S.REQUESTED and row.offer_id == offer_id
+    )
+    if found is None:
+        return await _finish(context, item)
+    return await _outcome(context, item, await send_message(context, "POST", *found[1]))
+
+
+async def _offer(context: NodeContext, item: WorkItem) -> Step:
+    """Provider: send a ContractOfferMessage (OFFERED was recorded with it). The initial one
+    of a provider-initiated negotiation learns the consumerPid from the 201 ACK."""
+    offer_id = _offer_id(item)
+    found = await _send_while(
+        context, item, lambda row: row.state == _S.OFFERED and row.offer_id == offer_id
+    )
+    if found is None:
+        return await _finish(context, item)
+    initial = "callbackAddress" in found[1][2]
+    reply = await send_message(context, "POST", *found[1])
+    if not initial or not reply.ok:
+        return await _outcome(context, item, reply, notify_peer=not initial)
+    consumer_pid = reply.body.get("consumerPid") if isinstance(reply.body, dict) else None
+    if not isinstance(consumer_pid, str) or not consumer_pid:
+        return await _finish(context, item, _terminated("the consumer's ACK has no consumerPid"))
+    async with context.database.session() as session:
+        await session.exec(
+            update(NegotiationRow)
+            .where(
+                col(NegotiationRow.id) == item.subject_id,
+                col(NegotiationRow.consumer_pid) == item.subject_id,
+            )
+            .values(consumer_pid=consumer_pid)
+        )
+        await finish(session, item)
+        await session.commit()
+    return Done()
+
+
 async def _terminate(context: NodeContext, item: WorkItem) -> Step:
     """Either role: record TERMINATED with the reason, tell the peer (its errors are ignored)."""
     reason = str(item.payload.get("reason") or "terminated")
@@ -250,6 +332,9 @@ _ACTIONS: dict[str, Callable[[NodeContext, WorkItem], Awaitable[Step]]] = {
     "verify": _verify,
     "finalize": _finalize,
     "terminate": _terminate,
+    "offer": _offer,
+    "accept": _accept,
+    "counter": _counter,
 }
 
 

@@ -34,6 +34,33 @@ def contract_request(
     )
 
 
+def contract_counter_request(
+    consumer_pid: str, provider_pid: str, offer: dict[str, Any]
+) -> dict[str, Any]:
+    """A counter-offer `ContractRequestMessage` in a running negotiation (providerPid, no
+    callbackAddress: the schema's `oneOf`)."""
+    return _message(
+        "ContractRequestMessage", providerPid=provider_pid, consumerPid=consumer_pid, offer=offer
+    )
+
+
+def contract_offer(
+    provider_pid: str,
+    offer: dict[str, Any],
+    consumer_pid: str | None = None,
+    callback_address: str | None = None,
+) -> dict[str, Any]:
+    """A `ContractOfferMessage`: initial (callbackAddress, no consumerPid) or in a running
+    negotiation (consumerPid, no callbackAddress)."""
+    return _message(
+        "ContractOfferMessage",
+        providerPid=provider_pid,
+        consumerPid=consumer_pid,
+        offer=offer,
+        callbackAddress=callback_address,
+    )
+
+
 def contract_agreement(
     provider_pid: str, consumer_pid: str, agreement: dict[str, Any]
 ) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def callback_address(context: NodeContext) -> str:
     return f"{context.settings.node.url}/api/dsp"
 
 
-def _offer_for_request(offer: dict[str, Any]) -> Ok[dict[str, Any]] | Failure:
+def offer_for_request(offer: dict[str, Any]) -> Ok[dict[str, Any]] | Failure:
     """The offer as a DSP 2025-1 `Offer` with `target`; its `@id` is echoed byte for byte."""
     if not isinstance(offer, dict):
         return bad_request("offer: must be a JSON object")
@@ -65,7 +65,7 @@ async def request_contract(
 ) -> Ok[NegotiationRow] | Failure:
     """Start a negotiation as consumer: the row is stored REQUESTED and the
     ContractRequestMessage is sent at once by the work loop."""
-    prepared = _offer_for_request(offer)
+    prepared = offer_for_request(offer)
     if isinstance(prepared, Failure):
         return prepared
     if not counterparty_address.startswith(("http://", "https://")):

@@ -1,0 +1,265 @@
+"""The OFFERED/ACCEPTED branch of contract negotiation, both roles (DSP 2025-1 "Contract
+Negotiation Protocol" state machine; shared/reference/dsp.md §5): provider-initiated offers, the
+consumer accepting (operator or at once) or countering, the provider judging counter-offers
+against the contract definition's policy, and ACCEPTED answered with the agreement."""
+
+from __future__ import annotations
+
+import copy
+
+from connector.identity import MEMBERSHIP_CREDENTIAL
+from connector.negotiation import (
+    accept_offer,
+    counter_offer,
+    get_agreement,
+    get_negotiation,
+    offer_contract,
+    query_negotiations,
+    wait_for_negotiation,
+)
+from connector.outcome import Failure, Ok
+from policies import policy_template, to_edc_policy_definition
+from tests.support.flows import negotiation_state, until
+
+FAST_WORK = {"work": {"backoff_base_s": 0.05, "backoff_max_s": 0.2, "sweep_s": 0.1}}
+UNTIL_2099 = {
+    "leftOperand": "dateTime",
+    "operator": "lteq",
+    "rightOperand": "2099-12-31T00:00:00Z",
+}
+
+
+async def offered(provider, consumer, asset_id="asset-1"):
+    """A provider-initiated offer, held by the consumer in OFFERED (both pids known)."""
+    made = await offer_contract(provider.context, consumer.dsp, consumer.did, asset_id)
+    assert isinstance(made, Ok), made
+
+    async def held():
+        rows = await query_negotiations(consumer.context, {"provider_pid": made.value.id})
+        return rows.value[0] if rows.value else None
+
+    row = await until(held)
+
+    async def acknowledged():
+        mine = (await get_negotiation(provider.context, made.value.id)).value
+        return mine if mine.consumer_pid == row.id else None
+
+    await until(acknowledged)
+    return made.value.id, row
+
+
+def stricter(offer):
+    """The offer with one more constraint on its permission (narrower: acceptable)."""
+    changed = copy.deepcopy(offer)
+    changed["permission"][0].setdefault("constraint", []).append(UNTIL_2099)
+    return {k: v for k, v in changed.items() if k != "@id"}
+
+
+def wider(offer):
+    """The offer with its permission's constraints dropped (wider: not acceptable)."""
+    return {"target": offer["target"], "permission": [{"action": "use"}]}
+
+
+async def finalized(peer, negotiation_id):
+    done = await wait_for_negotiation(peer.context, negotiation_id, ("FINALIZED",), 20)
+    assert isinstance(done, Ok), done
+    return done.value
+
+
+async def ended(peer, negotiation_id, state="TERMINATED"):
+    async def check():
+        current = await negotiation_state(peer, negotiation_id)
+        return current if current == state else None
+
+    return await until(check)
+
+
+async def test_provider_offer_is_held_in_offered_when_consumer_has_not_decided(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    assert row.state == "OFFERED"
+    assert row.asset_id == "asset-1"
+    assert row.agreement_id is None
+    assert row.offer["assigner"] == provider.did
+    assert row.offer["@id"].startswith(provider_pid + ":offer:")
+    assert await negotiation_state(provider, provider_pid) == "OFFERED"
+
+
+async def test_negotiation_finalizes_when_operator_accepts_provider_offer(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    shown = await consumer.management.get(f"/v3/contractnegotiations/{row.id}/offer")
+    assert shown.status_code == 200
+    assert shown.json()["@id"] == row.offer_id
+    assert shown.json()["odrl:target"] == {"@id": "asset-1"}
+    accepted = await consumer.management.post(f"/v3/contractnegotiations/{row.id}/accept")
+    assert accepted.status_code == 204
+    done = await finalized(consumer, row.id)
+    agreement = (await get_agreement(consumer.context, done.agreement_id)).value
+    assert agreement.provider_id == provider.did
+    assert agreement.policy["permission"] == row.offer["permission"]
+    remote = (await get_negotiation(provider.context, provider_pid)).value
+    assert remote.state == "FINALIZED"
+    assert remote.agreement_id == done.agreement_id
+
+
+async def test_counter_offer_is_agreed_when_stricter_than_contract_policy(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    countered = await consumer.management.post(
+        f"/v3/contractnegotiations/{row.id}/counteroffer",
+        json={"policy": stricter(row.offer)},
+    )
+    assert countered.status_code == 204, countered.text
+    done = await finalized(consumer, row.id)
+    agreement = (await get_agreement(provider.context, done.agreement_id)).value
+    constraints = agreement.policy["permission"][0]["constraint"]
+    assert any(c.get("rightOperand") == "2099-12-31T00:00:00Z" for c in constraints)
+    assert await negotiation_state(provider, provider_pid) == "FINALIZED"
+
+
+async def test_counter_offer_terminates_with_reason_when_wider_than_offer(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    countered = await counter_offer(consumer.context, row.id, wider(row.offer))
+    assert isinstance(countered, Ok), countered
+    assert await ended(consumer, row.id) == "TERMINATED"
+    mine = (await get_negotiation(provider.context, provider_pid)).value
+    theirs = (await get_negotiation(consumer.context, row.id)).value
+    assert mine.state == "TERMINATED"
+    assert mine.error_detail == (
+        "the counter-offer is not acceptable; a permission to use is wider than the offer"
+    )
+    assert "the counter-offer is not acceptable" in theirs.error_detail
+    assert mine.agreement_id is None
+
+
+async def test_provider_offers_back_when_contract_policy_changed_since_its_offer(
+    space, database_url
+):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    changed = policy_template("members-with-pcf-framework", purposes=[])
+    body = to_edc_policy_definition(changed, "asset-1-contract")
+    updated = await provider.management.put("/v3/policydefinitions/asset-1-contract", json=body)
+    assert updated.status_code == 204, updated.text
+    countered = await counter_offer(consumer.context, row.id, wider(row.offer))
+    assert isinstance(countered, Ok), countered
+
+    async def offered_again():
+        current = (await get_negotiation(consumer.context, row.id)).value
+        return current if current.state == "OFFERED" and current.offer_id != row.offer_id else None
+
+    again = await until(offered_again)
+    assert again.offer["@id"].startswith(provider_pid + ":offer:")
+    assert "FrameworkAgreement" in str(again.offer["permission"])
+    assert await negotiation_state(provider, provider_pid) == "OFFERED"
+    assert isinstance(await accept_offer(consumer.context, row.id), Ok)
+    done = await finalized(consumer, row.id)
+    agreement = (await get_agreement(consumer.context, done.agreement_id)).value
+    assert agreement.policy["permission"] == again.offer["permission"]
+
+
+async def test_accepted_offer_terminates_with_reason_when_contract_policy_denies_consumer(
+    space, database_url
+):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer", credentials=(MEMBERSHIP_CREDENTIAL,))
+    await space.publish(provider, "asset-1", contract="members-with-pcf-framework")
+    provider_pid, row = await offered(provider, consumer)
+    assert isinstance(await accept_offer(consumer.context, row.id), Ok)
+    assert await ended(consumer, row.id) == "TERMINATED"
+    mine = (await get_negotiation(provider.context, provider_pid)).value
+    assert mine.state == "TERMINATED"
+    assert mine.agreement_id is None
+    assert mine.error_detail.startswith("the contract policy does not admit the consumer")
+    theirs = (await get_negotiation(consumer.context, row.id)).value
+    assert "the contract policy does not admit the consumer" in theirs.error_detail
+
+
+async def test_counter_offer_terminates_when_contract_policy_denies_consumer(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer", credentials=(MEMBERSHIP_CREDENTIAL,))
+    await space.publish(provider, "asset-1", contract="members-with-pcf-framework")
+    provider_pid, row = await offered(provider, consumer)
+    assert isinstance(await counter_offer(consumer.context, row.id, stricter(row.offer)), Ok)
+    assert await ended(provider, provider_pid) == "TERMINATED"
+    mine = (await get_negotiation(provider.context, provider_pid)).value
+    assert mine.error_detail.startswith("the contract policy does not admit the consumer")
+    assert await ended(consumer, row.id) == "TERMINATED"
+
+
+async def test_operator_moves_are_refused_without_change_when_not_offered(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    assert isinstance(await accept_offer(consumer.context, row.id), Ok)
+    await finalized(consumer, row.id)
+    refused = await accept_offer(consumer.context, row.id)
+    assert isinstance(refused, Failure)
+    assert refused.detail == f"negotiation {row.id} is FINALIZED: cannot accept it"
+    refused = await counter_offer(consumer.context, row.id, stricter(row.offer))
+    assert isinstance(refused, Failure)
+    assert refused.detail == f"negotiation {row.id} is FINALIZED: cannot counter it"
+    response = await consumer.management.post(f"/v3/contractnegotiations/{row.id}/accept")
+    assert response.status_code == 400
+    assert response.json()[0]["message"] == f"negotiation {row.id} is FINALIZED: cannot accept it"
+    as_provider = await accept_offer(provider.context, provider_pid)
+    assert isinstance(as_provider, Failure)
+    assert as_provider.detail == (f"negotiation {provider_pid}: only the consumer answers an offer")
+    assert await negotiation_state(consumer, row.id) == "FINALIZED"
+    assert await negotiation_state(provider, provider_pid) == "FINALIZED"
+
+
+async def test_provider_offer_is_refused_when_asset_has_no_contract(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    refused = await offer_contract(provider.context, consumer.dsp, consumer.did, "nothing")
+    assert isinstance(refused, Failure)
+    assert refused.detail == "assetId: asset 'nothing' not found"
+    response = await provider.management.post(
+        "/v3/contractnegotiations/offers",
+        json={"counterPartyAddress": consumer.dsp, "assetId": "nothing"},
+    )
+    assert response.status_code == 400
+    assert response.json()[0]["message"] == "counterPartyId: is required and must be a string"
+    listed = await query_negotiations(provider.context)
+    assert listed.value == []
+
+
+async def test_provider_offer_via_management_api_returns_id_when_valid(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    response = await provider.management.post(
+        "/v3/contractnegotiations/offers",
+        json={
+            "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
+            "counterPartyAddress": consumer.dsp,
+            "counterPartyId": consumer.did,
+            "assetId": "asset-1",
+            "contractDefinitionId": "asset-1-definition",
+        },
+    )
+    assert response.status_code == 200, response.text
+    provider_pid = response.json()["@id"]
+
+    async def held():
+        rows = await query_negotiations(consumer.context, {"provider_pid": provider_pid})
+        return rows.value[0] if rows.value else None
+
+    row = await until(held)
+    assert row.state == "OFFERED"
+    state = await provider.management.get(f"/v3/contractnegotiations/{provider_pid}/state")
+    assert state.json()["state"] == "OFFERED"
