@@ -1,0 +1,98 @@
+"""Two real `carbonspace serve` processes on loopback: the OFFERED/ACCEPTED branch of DSP 2025-1
+contract negotiation end to end. The provider offers a contract on its own initiative, the
+consumer's operator accepts it through the management API, the negotiation finalizes on both
+sides and the agreement works for a transfer and a data fetch. Every DSP message that passed
+the nodes' proxies is validated against the DSP schemas (the `space` fixture)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_dsp_exchange import (  # noqa: F401
+    EDC,
+    Node,
+    databases,
+    fetch,
+    listed,
+    offer_products,
+    space,
+    start_transfer,
+    state_of,
+    until,
+)
+from tests.support.nodes import authority  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+
+def offer_contract(provider: Node, consumer: Node, asset_id: str) -> str:
+    with provider.mgmt() as client:
+        response = client.post(
+            "/v3/contractnegotiations/offers",
+            json={
+                "@context": {"@vocab": EDC},
+                "counterPartyAddress": consumer.dsp,
+                "counterPartyId": consumer.did,
+                "assetId": asset_id,
+            },
+        )
+    assert response.status_code == 200, response.text
+    negotiation_id: str = response.json()["@id"]
+    return negotiation_id
+
+
+def held_offer(consumer: Node, provider_pid: str) -> dict[str, Any]:
+    """The consumer's negotiation for that provider offer, once it is OFFERED."""
+
+    def find() -> dict[str, Any] | None:
+        for row in listed(consumer, "contractnegotiations"):
+            if row["correlationId"] == provider_pid and row["state"] == "OFFERED":
+                return row
+        return None
+
+    found: dict[str, Any] = until(find)
+    return found
+
+
+def test_provider_offer_finalizes_when_consumer_operator_accepts(space) -> None:  # noqa: F811
+    mill, bolts = space("mill"), space("bolts")
+    offer_products(mill, "COIL")
+    provider_pid = offer_contract(mill, bolts, "pcf-COIL")
+    held = held_offer(bolts, provider_pid)
+    assert held["type"] == "CONSUMER"
+    assert held["assetId"] == "pcf-COIL"
+    assert held["counterPartyId"] == mill.did
+    assert state_of(mill, "contractnegotiations", provider_pid) == "OFFERED"
+    negotiation_id = held["@id"]
+    with bolts.mgmt() as client:
+        offer = client.get(f"/v3/contractnegotiations/{negotiation_id}/offer")
+        assert offer.status_code == 200, offer.text
+        assert offer.json()["odrl:target"] == {"@id": "pcf-COIL"}
+        assert offer.json()["odrl:assigner"] == {"@id": mill.did}
+        accepted = client.post(f"/v3/contractnegotiations/{negotiation_id}/accept")
+        assert accepted.status_code == 204, accepted.text
+    until(lambda: state_of(bolts, "contractnegotiations", negotiation_id) == "FINALIZED")
+    until(lambda: state_of(mill, "contractnegotiations", provider_pid) == "FINALIZED")
+    with bolts.mgmt() as client:
+        agreement_id = client.get(f"/v3/contractnegotiations/{negotiation_id}").json()[
+            "contractAgreementId"
+        ]
+        agreement = client.get(f"/v3/contractagreements/{agreement_id}").json()
+    assert agreement["providerId"] == mill.did
+    assert agreement["consumerId"] == bolts.did
+    assert agreement["assetId"] == "pcf-COIL"
+    with mill.mgmt() as client:
+        theirs = client.get(f"/v3/contractnegotiations/{provider_pid}").json()
+    assert theirs["contractAgreementId"] == agreement_id
+    transfer_id = start_transfer(bolts, mill, agreement_id)
+    data = fetch(bolts, transfer_id)
+    assert data.status_code == 200, data.text
+    assert data.json()["idShort"] == "CarbonFootprint"
+    with bolts.mgmt() as client:
+        refused = client.post(f"/v3/contractnegotiations/{negotiation_id}/accept")
+    assert refused.status_code == 400
+    assert refused.json()[0]["message"] == (
+        f"negotiation {negotiation_id} is FINALIZED: cannot accept it"
+    )
