@@ -14,8 +14,6 @@ from urllib.parse import quote
 from aas_models import CbamSplit, Footprint, FootprintStatus, ProductIdentity
 from calc import CalcInput
 from connector.calculation._breakdown import ProductFigures
-from connector.calculation.installation import parse_document
-from connector.calculation.models import InstallationFileRow
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request
 from connector.products import publish_footprint
@@ -69,16 +67,13 @@ def _day(text: str) -> datetime:
 
 async def publish_product(
     context: NodeContext,
-    row: InstallationFileRow,
+    model: CalcInput,
     product_id: str,
     figures: ProductFigures,
     provenance: Provenance,
 ) -> Ok[tuple[str, int]] | Failure:
     """Publish the product's next footprint version, signed; (submodel id, version)."""
-    model = parse_document(row.document)
-    if isinstance(model, Failure):
-        return model
-    footprint = build_footprint(model.value, product_id, 0, figures, context.clock.now())
+    footprint = build_footprint(model, product_id, 0, figures, context.clock.now())
     if isinstance(footprint, Failure):
         return footprint
     identity = context.service("identity")

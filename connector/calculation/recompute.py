@@ -14,7 +14,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -33,12 +33,25 @@ from connector.calculation._publication import publish_product
 from connector.calculation.defaults import shipped_default_values
 from connector.calculation.installation import parse_document
 from connector.calculation.models import ComputedFootprintRow, InstallationFileRow
+from connector.calculation.store_bom import STORE_SOURCE, store_document, store_problem
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, not_found
+from connector.products import product_bom, products_with_supplier
 from connector.upstream._lines import UpstreamLine, items_of_product, upstream_lines
 from connector.upstream._provenance import PrecursorSource, Provenance, lineage_hash
 from connector.upstream._values import supplier_value
 from connector.upstream.models import ReceivedFootprintRow
+
+
+@dataclass(frozen=True)
+class Source:
+    """What products are computed from: an imported installation file, or a product-store
+    product's bill of materials composed in memory (`installation_id` = `product-store`)."""
+
+    installation_id: str
+    model: CalcInput
+    links: Mapping[str, str]
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -74,29 +87,61 @@ async def _recompute_installation(
 ) -> Ok[tuple[ProductComputation, ...]] | Failure:
     async with context.database.session() as session:
         row = await session.get(InstallationFileRow, installation_id)
-        received = (await session.exec(select(ReceivedFootprintRow))).all()
     if row is None:
         return not_found(f"installation {installation_id} is not imported")
     parsed = parse_document(row.document)
     if isinstance(parsed, Failure):
         return parsed
-    by_key = {(r.supplier_did, r.supplier_product_id): r for r in received}
+    source = Source(row.installation_id, parsed.value, row.links, row.sha256)
+    by_key = await _received(context)
     products = sorted(set(row.links.values()))
     done = []
     for product_id in products if only is None else [p for p in products if p in only]:
-        done.append(await _recompute_product(context, row, parsed.value, product_id, by_key))
+        done.append(await _recompute_product(context, source, product_id, by_key))
     return Ok(tuple(done))
+
+
+async def _received(context: NodeContext) -> dict[tuple[str, str], ReceivedFootprintRow]:
+    async with context.database.session() as session:
+        received = (await session.exec(select(ReceivedFootprintRow))).all()
+    return {(r.supplier_did, r.supplier_product_id): r for r in received}
+
+
+async def recompute_store_product(
+    context: NodeContext, product_id: str
+) -> Ok[ProductComputation] | Failure:
+    """Compose (and publish when changed) a product kept only in the product store from its
+    bill of materials (`store_bom`); problems name the product-store BOM lines."""
+    async with _lock(context):
+        bom = await product_bom(context, product_id)
+        if bom is None:
+            return not_found(f"product {product_id} is not in the product store")
+        document, problems = store_document(bom)
+        parsed = parse_document(document) if document is not None else None
+        if isinstance(parsed, Failure):
+            problems = (parsed.detail, *parsed.details)
+        if parsed is None or isinstance(parsed, Failure):
+            async with context.database.session() as session:
+                stored = await session.get(ComputedFootprintRow, product_id)
+            named = tuple(store_problem(product_id, bom, p) for p in problems)
+            return Ok(ProductComputation(product_id, stored.version if stored else 0, False,
+                                         {}, {}, named))  # fmt: skip
+        digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+        source = Source(STORE_SOURCE, parsed.value, {product_id: product_id}, digest)
+        done = await _recompute_product(context, source, product_id, await _received(context))
+    named = tuple(store_problem(product_id, bom, p) for p in done.problems)
+    return Ok(replace(done, problems=named))
 
 
 async def _recompute_product(
     context: NodeContext,
-    row: InstallationFileRow,
-    model: CalcInput,
+    source: Source,
     product_id: str,
     received: Mapping[tuple[str, str], ReceivedFootprintRow],
 ) -> ProductComputation:
     did = context.settings.node.did
-    items = items_of_product(row.links, product_id)
+    model = source.model
+    items = items_of_product(source.links, product_id)
     lines = upstream_lines(model, items)
     own = lineage_hash(did, product_id)
     used = {
@@ -126,9 +171,9 @@ async def _recompute_product(
         see_tiers=tuple(num(x) for x in see_tiers),
     )
     summary = figures.to_json()
-    digest = _inputs_hash(row.sha256, provenance, summary)
+    digest = _inputs_hash(source.sha256, provenance, summary)
     return await _store_and_publish(
-        context, row, product_id, figures, summary, breakdown, provenance, digest
+        context, source, product_id, figures, summary, breakdown, provenance, digest
     )
 
 
@@ -175,7 +220,7 @@ def _inputs_hash(file_sha: str, provenance: Provenance, summary: dict[str, Any])
 
 async def _store_and_publish(
     context: NodeContext,
-    row: InstallationFileRow,
+    source: Source,
     product_id: str,
     figures: ProductFigures,
     summary: dict[str, Any],
@@ -187,7 +232,7 @@ async def _store_and_publish(
         stored = await session.get(ComputedFootprintRow, product_id)
     if stored is not None and stored.inputs_hash == digest:
         return ProductComputation(product_id, stored.version, False, summary, breakdown)
-    published = await publish_product(context, row, product_id, figures, provenance)
+    published = await publish_product(context, source.model, product_id, figures, provenance)
     if isinstance(published, Failure):
         return ProductComputation(
             product_id,
@@ -201,13 +246,14 @@ async def _store_and_publish(
     async with context.database.session() as session:
         current = await session.get(ComputedFootprintRow, product_id) or ComputedFootprintRow(
             product_id=product_id,
-            installation_id=row.installation_id,
+            installation_id=source.installation_id,
             inputs_hash="",
             result={},
             breakdown={},
             computed_at=context.clock.now(),
         )
         current.version, current.inputs_hash = version, digest
+        current.installation_id = source.installation_id
         current.result, current.breakdown = summary, breakdown
         current.published_submodel_id = submodel_id
         current.computed_at = context.clock.now()
@@ -219,10 +265,15 @@ async def _store_and_publish(
 async def products_using(
     context: NodeContext, supplier_did: str, product_id: str
 ) -> list[tuple[str, str]]:
-    """(installation id, product id) of our products with a line on that supplier product."""
+    """(installation id, product id) of our products with a line on that supplier product: in
+    an installation file, or (`product-store`) in the BOM of a product no file computes."""
     found = []
     async with context.database.session() as session:
         rows = (await session.exec(select(InstallationFileRow))).all()
+    linked = {product for row in rows for product in row.links.values()}
+    for product in await products_with_supplier(context, supplier_did, product_id):
+        if product not in linked:
+            found.append((STORE_SOURCE, product))
     for row in rows:
         parsed = parse_document(row.document)
         if isinstance(parsed, Failure):

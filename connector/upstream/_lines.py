@@ -2,15 +2,19 @@
 
 A product is linked to goods of the installation file (CBAM processes, CALC.md section 9) and/or
 to BOM products (PCF, section 14). Its upstream lines are the purchased precursors and supplier
-components reachable from those items through own processes and internal BOM products."""
+components reachable from those items through own processes and internal BOM products, and the
+supplier lines of its bill of materials in the product store (`carbonspace products import`);
+a supplier product named in both sources is one line."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from calc import CalcInput
+from connector.calculation.store_bom import line_ref
+from connector.products import ProductBom
 
 # calc exports no names for its process / product records: typed as Any here.
 Process = Any
@@ -88,3 +92,25 @@ def _walk_product(
                 found.setdefault(key, []).append(component.ref)
             if component.product_id is not None and component.product_id in products:
                 stack.append(products[component.product_id])
+
+
+def store_lines(product_id: str, bom: ProductBom | None) -> tuple[UpstreamLine, ...]:
+    """The supplier lines of a product-store BOM (one per supplier product, refs merged)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for line in bom.supplier_lines if bom is not None else ():
+        key = (str(line.supplier), str(line.supplier_product_id))
+        found.setdefault(key, []).append(line_ref(product_id, line.line_no))
+    return tuple(UpstreamLine(did, pid, tuple(refs)) for (did, pid), refs in sorted(found.items()))
+
+
+def merge_lines(
+    file_lines: tuple[UpstreamLine, ...], stored: tuple[UpstreamLine, ...]
+) -> tuple[tuple[UpstreamLine, ...], tuple[UpstreamLine, ...]]:
+    """An installation file's lines with the product store's: a supplier product named in both
+    is one line (resolved once, refs of both); (merged lines, store lines the file lacks)."""
+    by_key = {(x.supplier_did, x.supplier_product_id): x for x in stored}
+    merged = []
+    for line in file_lines:
+        extra = by_key.pop((line.supplier_did, line.supplier_product_id), None)
+        merged.append(line if extra is None else replace(line, refs=line.refs + extra.refs))
+    return tuple(merged), tuple(by_key[key] for key in sorted(by_key))
