@@ -1,0 +1,92 @@
+"""A customer that keeps its product only in the product store (`POST
+/api/management/products/import`, no installation file) with real `carbonspace serve` nodes
+(issue 7, item 1): its BOM line on the mill's coil is resolved over DSP, composed into the
+product's PCF, and a change of the mill's data reaches it without anyone asking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from connector.demo import changed_mill
+from tests.e2e._supply_chain import (
+    computed,
+    demo_document,
+    import_document,
+    line,
+    offer_footprints,
+    resolve,
+    uses,
+    wait_until,
+)
+from tests.support import nodes as support
+from tests.support.nodes import RunningNode
+
+pytestmark = pytest.mark.e2e
+authority = support.authority  # fixtures: a running authority, a node factory
+node_factory = support.nodes
+D = Decimal
+
+
+def _products(mill_did: str) -> dict[str, Any]:
+    return {
+        "products": [{"id": "hub", "name": "Wheel-hub module", "unit": "piece"}],
+        "bom": [
+            {
+                "product": "hub",
+                "component": "coil",
+                "quantity": "6.2",
+                "unit": "kg",
+                "supplier": mill_did,
+                "supplierProductId": "coil",
+            }
+        ],
+        "footprints": [
+            {
+                "product": "hub",
+                "pcfKgCo2e": "12.5",
+                "methods": ["ISO 14067"],
+                "lifeCyclePhases": ["A3 - production"],
+                "periodStart": "2026-01-01T00:00:00Z",
+                "periodEnd": "2027-01-01T00:00:00Z",
+                "publish": False,
+            }
+        ],
+    }
+
+
+def _import_products(node: RunningNode, document: dict[str, Any]) -> None:
+    with node.management() as http:
+        reply = http.post("/api/management/products/import", json=document)
+    assert reply.status_code in (200, 201), reply.text
+
+
+def test_resolve_when_bom_only_in_product_store_fetches_composes_and_follows_changes(
+    node_factory,
+) -> None:
+    nodes = node_factory
+    mill, buyer = nodes("mill"), nodes("buyer")
+    offer_footprints(mill)
+    import_document(mill, demo_document("mill", {"mill": mill.did}))
+    _import_products(buyer, _products(mill.did))
+    report = resolve(buyer, "hub")
+    coil = line(report, "coil")
+    assert (coil["status"], coil["refs"]) == ("received", ["product-store.bom[hub][1]"])
+    coil_pcf = D("1900") + D("1.5") * D("95")  # the mill uses its ore default (no ore node)
+    assert (report["error"], report["publishedVersion"], report["negotiations"]) == (None, 2, 1)
+    assert D(report["result"]["pcf"]["pcfKgCo2e"]) == D("12.5") + D("6.2") * coil_pcf / 1000
+    assert report["breakdown"]["flags"] == {"default": [], "stale": []}
+
+    import_document(mill, changed_mill(demo_document("mill", {"mill": mill.did})))
+    mill_version = computed(mill, "coil")["version"]
+
+    def refreshed() -> dict[str, Any] | None:
+        hub = computed(buyer, "hub")
+        return hub if uses(hub, mill.did, mill_version) else None
+
+    hub = wait_until(refreshed)
+    changed = D("1950") + D("1.5") * D("95")
+    assert D(hub["result"]["pcf"]["pcfKgCo2e"]) == D("12.5") + D("6.2") * changed / 1000
+    assert hub["installationId"] == "product-store"
