@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from catalog import parse_offer_id
 from connector.dsp import check_pids, join_url
 from connector.negotiation import _counter, _policy, _store
 from connector.negotiation._branch import is_our_offer, on_accepted, on_counter_request, on_offer
@@ -294,6 +295,8 @@ def _is_duplicate(row: NegotiationRow, kind: NegotiationMessage, message: dict[s
         return False
     if kind is _M.AGREEMENT:
         return bool(message["agreement"].get("@id") == row.agreement_id)
+    if kind is _M.REQUEST and row.state != _S.REQUESTED and parse_offer_id(row.offer_id):
+        return False  # AGREED on an initial request (a catalog offer id), not on a counter
     if kind in (_M.OFFER, _M.REQUEST):
         return bool(message["offer"].get("@id") == row.offer_id)
     if kind is _M.ACCEPTED_EVENT:

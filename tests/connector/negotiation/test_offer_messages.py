@@ -17,7 +17,7 @@ from connector.negotiation import (
 )
 from connector.outcome import Ok
 from connector.work import WorkItem
-from tests.connector.negotiation.test_offers import finalized, offered, wider
+from tests.connector.negotiation.test_offers import finalized, offered, stricter, wider
 from tests.support.flows import catalog_offer, dsp_headers, negotiation_state, until
 
 CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
@@ -47,6 +47,16 @@ def _offer_message(consumer_pid, offer, provider_pid="urn:uuid:p-1"):
     }
     assert validate_message(message, ("ContractOfferMessage",)) is None
     return message
+
+
+async def _unreachable_consumer(provider, provider_pid):
+    """The provider's messages to the consumer go nowhere from now on (the consumer's own
+    DID still resolves, so the test can play the consumer)."""
+    async with provider.context.database.session() as session:
+        mine = await session.get(NegotiationRow, provider_pid)
+        mine.counterparty_address = "http://nowhere.test/api/dsp"
+        session.add(mine)
+        await session.commit()
 
 
 async def _requested(space, database_url):
@@ -177,11 +187,7 @@ async def test_accepted_event_is_acknowledged_without_change_when_repeated(space
     consumer = await space.node("consumer")
     await space.publish(provider, "asset-1")
     provider_pid, row = await offered(provider, consumer)
-    async with provider.context.database.session() as session:
-        mine = await session.get(NegotiationRow, provider_pid)
-        mine.counterparty_address = "http://nowhere.test/api/dsp"  # the agreement stays out
-        session.add(mine)
-        await session.commit()
+    await _unreachable_consumer(provider, provider_pid)
     event = {
         "@context": CONTEXT,
         "@type": "ContractNegotiationEventMessage",
@@ -239,6 +245,18 @@ async def test_accepted_event_is_400_without_change_when_never_offered(space, da
     assert refused.json()["reason"] == [
         "ContractNegotiationEventMessage:ACCEPTED is not allowed in state AGREED (PROVIDER)"
     ]
+    counter = {
+        "@context": CONTEXT,
+        "@type": "ContractRequestMessage",
+        "providerPid": pid,
+        "consumerPid": started.value.id,
+        "offer": started.value.offer,
+    }
+    refused = await _post(consumer, provider, f"/negotiations/{pid}/request", counter)
+    assert refused.status_code == 400
+    assert refused.json()["reason"] == [
+        "ContractRequestMessage is not allowed in state AGREED (PROVIDER)"
+    ]
     assert await negotiation_state(provider, pid) == "AGREED"
 
 
@@ -256,3 +274,30 @@ async def test_offer_is_400_without_change_when_consumer_finalized(space, databa
         "ContractOfferMessage is not allowed in state FINALIZED (CONSUMER)"
     ]
     assert await negotiation_state(consumer, row.id) == "FINALIZED"
+
+
+async def test_counter_offer_is_acknowledged_without_change_when_repeated(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    await _unreachable_consumer(provider, provider_pid)
+    counter = {
+        "@context": CONTEXT,
+        "@type": "ContractRequestMessage",
+        "providerPid": provider_pid,
+        "consumerPid": row.id,
+        "offer": {"@id": "urn:uuid:o-6", "@type": "Offer", **stricter(row.offer)},
+    }
+    assert validate_message(counter, ("ContractRequestMessage",)) is None
+    first = await _post(consumer, provider, f"/negotiations/{provider_pid}/request", counter)
+    assert first.status_code == 200, first.text
+    assert await negotiation_state(provider, provider_pid) == "AGREED"
+    again = await _post(consumer, provider, f"/negotiations/{provider_pid}/request", counter)
+    assert again.status_code == 200
+    assert await negotiation_state(provider, provider_pid) == "AGREED"
+    assert await _count(provider, AgreementRow) == 1
+    other = dict(counter, offer=dict(counter["offer"], **{"@id": "urn:uuid:o-7"}))
+    refused = await _post(consumer, provider, f"/negotiations/{provider_pid}/request", other)
+    assert refused.status_code == 400
+    assert await _count(provider, AgreementRow) == 1
