@@ -8,8 +8,10 @@ whose policies are missing or unreadable offers nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import col, select
@@ -59,8 +61,15 @@ def data_service(context: NodeContext) -> DataService:
 
 def read_policy(row: PolicyDefinitionRow) -> Policy | None:
     """The stored policy, or None if it cannot be read (then it admits nothing)."""
+    return _parsed_policy(json.dumps(row.policy, sort_keys=True))
+
+
+@lru_cache(maxsize=1024)
+def _parsed_policy(document: str) -> Policy | None:
+    # Every catalog and negotiation request reads the same few policies; parsing one costs ten
+    # times its serialisation, and a parsed `Policy` is immutable, so it is cached by content.
     try:
-        return parse_policy_document(row.policy)
+        return parse_policy_document(json.loads(document))
     except PolicyParseError:
         return None
 
