@@ -18,6 +18,7 @@ from connector.negotiation import (
     wait_for_negotiation,
 )
 from connector.outcome import Failure, Ok
+from connector.work import WorkItem
 from policies import policy_template, to_edc_policy_definition
 from tests.support.flows import negotiation_state, until
 
@@ -263,3 +264,59 @@ async def test_provider_offer_via_management_api_returns_id_when_valid(space, da
     assert row.state == "OFFERED"
     state = await provider.management.get(f"/v3/contractnegotiations/{provider_pid}/state")
     assert state.json()["state"] == "OFFERED"
+
+
+async def test_accepted_offer_finalizes_when_provider_comes_back(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer", extra=FAST_WORK)
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    space.router.down.add(provider.host)
+    assert isinstance(await accept_offer(consumer.context, row.id), Ok)
+
+    async def retried():
+        async with consumer.context.database.session() as session:
+            item = (
+                await session.exec(WorkItem.__table__.select().where(WorkItem.subject_id == row.id))
+            ).first()
+        return item if item is not None and item.attempts >= 1 else None
+
+    item = await until(retried)
+    assert item.action == "accept"
+    assert await negotiation_state(consumer, row.id) == "ACCEPTED"
+    assert await negotiation_state(provider, provider_pid) == "OFFERED"
+    space.router.down.clear()
+    await finalized(consumer, row.id)
+    assert await negotiation_state(provider, provider_pid) == "FINALIZED"
+
+
+async def test_counter_offer_in_edc_form_is_sent_when_posted_to_management_api(space, database_url):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    body = {
+        "@context": {
+            "@vocab": "https://w3id.org/edc/v0.0.1/ns/",
+            "odrl": "http://www.w3.org/ns/odrl/2/",
+        },
+        "policy": {
+            "@type": "odrl:Offer",
+            "odrl:permission": [{"odrl:action": {"@id": "odrl:use"}}],
+        },
+    }
+    response = await consumer.management.post(
+        f"/v3/contractnegotiations/{row.id}/counteroffer", json=body
+    )
+    assert response.status_code == 204, response.text
+    assert await ended(provider, provider_pid) == "TERMINATED"
+    mine = (await get_negotiation(provider.context, provider_pid)).value
+    assert mine.error_detail == (
+        "the counter-offer is not acceptable; a permission to use is wider than the offer"
+    )
+    assert mine.offer["target"] == "asset-1"
+    unreadable = await consumer.management.post(
+        f"/v3/contractnegotiations/{row.id}/counteroffer", json={"policy": "use"}
+    )
+    assert unreadable.status_code == 400
+    assert unreadable.json()[0]["message"] == "policy: is required (the changed offer)"
