@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connector.calculation.installation import import_installation, list_installations
 from connector.calculation.models import ComputedFootprintRow
-from connector.calculation.recompute import recompute_installation
+from connector.calculation.recompute import recompute_installation, recompute_store_products
 from connector.context import NodeContext, get_context
 from connector.errors import failure_response
 from connector.outcome import Failure, not_found
@@ -92,3 +92,9 @@ async def product(
         "breakdown": row.breakdown,
         "computedAt": row.computed_at.isoformat(),
     }
+
+
+async def on_startup(context: NodeContext) -> None:
+    """Products composed from the product store are recomputed after each products import
+    (`connector.products.api` runs the hook named "products.imported")."""
+    context.services["products.imported"] = recompute_store_products

@@ -262,6 +262,21 @@ async def _store_and_publish(
     return ProductComputation(product_id, version, True, summary, breakdown)
 
 
+async def recompute_store_products(context: NodeContext) -> tuple[ProductComputation, ...]:
+    """Recompute every product composed from the product store (a BOM naming a supplier and
+    no installation file linking it), e.g. after a products import."""
+    async with context.database.session() as session:
+        rows = (await session.exec(select(InstallationFileRow))).all()
+    linked = {product for row in rows for product in row.links.values()}
+    done = []
+    for product_id in await products_with_supplier(context):
+        if product_id not in linked:
+            computed = await recompute_store_product(context, product_id)
+            if isinstance(computed, Ok):
+                done.append(computed.value)
+    return tuple(done)
+
+
 async def products_using(
     context: NodeContext, supplier_did: str, product_id: str
 ) -> list[tuple[str, str]]:

@@ -88,13 +88,18 @@ def _line(row: BomLineRow) -> BomLine:
 
 
 async def products_with_supplier(
-    context: NodeContext, supplier_did: str, supplier_product_id: str
+    context: NodeContext, supplier_did: str | None = None, supplier_product_id: str | None = None
 ) -> list[str]:
-    """Ids of the store products with a BOM line on that supplier product, sorted."""
+    """Ids of the store products with a BOM line on that supplier product (on any supplier
+    product when not given), sorted."""
+    statement = select(BomLineRow.product_id).where(
+        col(BomLineRow.supplier_participant).is_not(None),
+        col(BomLineRow.supplier_product_id).is_not(None),
+    )
+    if supplier_did is not None:
+        statement = statement.where(col(BomLineRow.supplier_participant) == supplier_did)
+    if supplier_product_id is not None:
+        statement = statement.where(col(BomLineRow.supplier_product_id) == supplier_product_id)
     async with context.database.session() as session:
-        statement = select(BomLineRow.product_id).where(
-            col(BomLineRow.supplier_participant) == supplier_did,
-            col(BomLineRow.supplier_product_id) == supplier_product_id,
-        )
         found = set((await session.exec(statement)).all())
     return sorted(found)

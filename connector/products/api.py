@@ -24,6 +24,8 @@ from connector.products.aas_api import build_aas_router
 from connector.products.service import current_footprint_document, import_file, list_products
 
 AAS_PATH = "/api/aas"
+# `async (context) -> Any`, run after each successful import (recomputes composed products).
+IMPORTED_HOOK = "products.imported"
 
 management_router = APIRouter()
 _products = APIRouter(prefix="/api/management/products", tags=["products"])
@@ -37,6 +39,9 @@ async def import_products(request: Request, context: NodeContext = Depends(get_c
     outcome = await import_file(context, content, "upload.csv" if csv else "upload.json")
     if isinstance(outcome, Failure):
         return failure_response(request, outcome)
+    imported = context.services.get(IMPORTED_HOOK)  # set by the calculation feature
+    if imported is not None:
+        await imported(context)
     return JSONResponse(outcome.value.model_dump(by_alias=True))
 
 

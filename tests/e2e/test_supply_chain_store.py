@@ -1,7 +1,8 @@
 """A customer that keeps its product only in the product store (`POST
 /api/management/products/import`, no installation file) with real `carbonspace serve` nodes
 (issue 7, item 1): its BOM line on the mill's coil is resolved over DSP, composed into the
-product's PCF, and a change of the mill's data reaches it without anyone asking."""
+product's PCF, recomposed when the customer imports new own data, and a change of the mill's
+data reaches it without anyone asking."""
 
 from __future__ import annotations
 
@@ -79,6 +80,13 @@ def test_resolve_when_bom_only_in_product_store_fetches_composes_and_follows_cha
     assert D(report["result"]["pcf"]["pcfKgCo2e"]) == D("12.5") + D("6.2") * coil_pcf / 1000
     assert report["breakdown"]["flags"] == {"default": [], "stale": []}
 
+    own = _products(mill.did)
+    own["footprints"][0]["pcfKgCo2e"] = "13"
+    _import_products(buyer, {"footprints": own["footprints"]})  # recomposed at once
+    after_import = computed(buyer, "hub")
+    assert after_import["version"] == 4  # 3: the new own (A3) footprint, 4: the composition
+    assert D(after_import["result"]["pcf"]["pcfKgCo2e"]) == D("13") + D("6.2") * coil_pcf / 1000
+
     import_document(mill, changed_mill(demo_document("mill", {"mill": mill.did})))
     mill_version = computed(mill, "coil")["version"]
 
@@ -88,5 +96,5 @@ def test_resolve_when_bom_only_in_product_store_fetches_composes_and_follows_cha
 
     hub = wait_until(refreshed)
     changed = D("1950") + D("1.5") * D("95")
-    assert D(hub["result"]["pcf"]["pcfKgCo2e"]) == D("12.5") + D("6.2") * changed / 1000
+    assert D(hub["result"]["pcf"]["pcfKgCo2e"]) == D("13") + D("6.2") * changed / 1000
     assert hub["installationId"] == "product-store"

@@ -5,11 +5,12 @@ once when the installation file names the same supplier product."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from connector.calculation.installation import import_installation
-from connector.calculation.recompute import products_using
+from connector.calculation.recompute import products_using, recompute_store_products
 from connector.context import NodeContext
 from connector.outcome import Ok
 from connector.products import get_submodel_json
@@ -271,3 +272,16 @@ async def test_resolve_when_product_has_no_supplier_anywhere_is_not_found(
         "product hub: no imported installation file links it and its product-store bill of "
         "materials names no supplier"
     )
+
+
+async def test_recompute_store_products_when_own_footprint_reimported_publishes_new_value(
+    context: NodeContext, ring: KeyRing
+) -> None:
+    await _import(context, _store([COIL_LINE]))
+    first = await resolve_product(context, "hub", fetch=Suppliers(ring, {MILL: "2020"}))
+    assert isinstance(first, Ok) and first.value.published_version == 2
+    await _import(context, {"footprints": [_footprint("hub", "13", ["A3 - production"])]})
+    (done,) = await recompute_store_products(context)
+    assert (done.product_id, done.version, done.published) == ("hub", 4, True)
+    assert D(done.result["pcf"]["pcfKgCo2e"]) == D("13") + D("6.2") * D("2.02")
+    assert await recompute_store_products(context) == (replace(done, published=False),)
