@@ -13,6 +13,8 @@ import pytest
 from tests.e2e.test_dsp_exchange import (  # noqa: F401
     EDC,
     Node,
+    _cut,
+    _recover,
     databases,
     fetch,
     listed,
@@ -96,3 +98,41 @@ def test_provider_offer_finalizes_when_consumer_operator_accepts(space) -> None:
     assert refused.json()[0]["message"] == (
         f"negotiation {negotiation_id} is FINALIZED: cannot accept it"
     )
+
+
+def accept(consumer: Node, negotiation_id: str) -> None:
+    with consumer.mgmt() as client:
+        accepted = client.post(f"/v3/contractnegotiations/{negotiation_id}/accept")
+    assert accepted.status_code == 204, accepted.text
+
+
+# (blocked path fragment, whose proxy refuses it, who is killed while it is refused)
+OFFER_CUTS = {
+    "provider-offered": ("/negotiations/offers", "consumer", "provider"),
+    "consumer-accepted": ("/events", "provider", "consumer"),
+    "provider-agreed": ("/agreement", "consumer", "provider"),
+}
+
+
+@pytest.mark.parametrize("cut", list(OFFER_CUTS.values()), ids=list(OFFER_CUTS))
+def test_offered_negotiation_finishes_once_when_node_killed_midway(space, cut) -> None:  # noqa: F811
+    nodes = {"provider": space("provider"), "consumer": space("consumer")}
+    provider, consumer = nodes["provider"], nodes["consumer"]
+    offer_products(provider, "COIL")
+    offer_cut = cut[0] == "/negotiations/offers"
+    if offer_cut:
+        _cut(nodes, cut)
+    provider_pid = offer_contract(provider, consumer, "pcf-COIL")
+    if offer_cut:
+        _recover(nodes, cut)
+    negotiation_id = held_offer(consumer, provider_pid)["@id"]
+    if not offer_cut:
+        _cut(nodes, cut)
+    accept(consumer, negotiation_id)
+    if not offer_cut:
+        _recover(nodes, cut)
+    until(lambda: state_of(consumer, "contractnegotiations", negotiation_id) == "FINALIZED")
+    until(lambda: state_of(provider, "contractnegotiations", provider_pid) == "FINALIZED")
+    for node in nodes.values():
+        assert [n["state"] for n in listed(node, "contractnegotiations")] == ["FINALIZED"]
+        assert len(listed(node, "contractagreements")) == 1
