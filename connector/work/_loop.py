@@ -4,6 +4,11 @@ Hot path: a service commits a state change together with a work item already lea
 loop, then hands the item id to `submit`; the loop runs it at once (no claim query, no poll).
 Slow path: every `sweep_s` (and when a backoff timer fires) the loop claims due items whose
 lease is free or expired: retries, and whatever a crashed node left behind.
+
+At most `concurrency` items run at once, and at most `per_peer_concurrency` of them send to the
+same counterparty: a peer that hangs until the HTTP timeout cannot take every slot, and a burst
+to one peer does not open dozens of connections whose pool bookkeeping costs more CPU than the
+messages themselves (measured: a fifth of both nodes' CPU at 100 concurrent negotiations).
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -50,6 +56,21 @@ class Processor(Protocol):
         ...
 
 
+class _PeerSlots:
+    """The slots of one counterparty, dropped when no item uses or awaits them."""
+
+    def __init__(self, limit: int) -> None:
+        self.semaphore = asyncio.Semaphore(limit)
+        self.users = 0
+
+
+def peer_of(item: WorkItem) -> str | None:
+    """The counterparty a step sends to (the audience of its prepared message), if known."""
+    send = item.payload.get("send") if isinstance(item.payload, dict) else None
+    audience = send.get("audience") if isinstance(send, dict) else None
+    return audience if isinstance(audience, str) and audience else None
+
+
 class WorkLoop:
     """Runs due work items of one node with bounded concurrency."""
 
@@ -62,6 +83,7 @@ class WorkLoop:
         self._event = asyncio.Event()
         self._claim_requested = True
         self._semaphore = asyncio.Semaphore(self.settings.concurrency)
+        self._peers: dict[str, _PeerSlots] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._main: asyncio.Task[None] | None = None
         self._stopping = False
@@ -131,10 +153,11 @@ class WorkLoop:
         task.add_done_callback(self._tasks.discard)
 
     async def _process(self, ref: WorkItem | str) -> None:
-        async with self._semaphore:
-            item = await self._load(ref) if isinstance(ref, str) else ref
-            if item is None:
-                return
+        item = await self._load(ref) if isinstance(ref, str) else ref
+        if item is None:
+            return
+        # The peer's slot first: an item waiting for a busy peer must not hold a global slot.
+        async with self._peer_slot(peer_of(item)), self._semaphore:
             processor = self.processors.get(item.kind)
             if processor is None:
                 log.error("no processor for work kind", extra={"kind": item.kind})
@@ -146,6 +169,23 @@ class WorkLoop:
                 step = Retry(f"internal error: {type(exc).__name__}")
             if isinstance(step, Retry):
                 await self._retry(processor, item, step.reason)
+
+    @asynccontextmanager
+    async def _peer_slot(self, peer: str | None) -> AsyncIterator[None]:
+        if peer is None:
+            yield
+            return
+        slots = self._peers.get(peer)
+        if slots is None:
+            slots = self._peers[peer] = _PeerSlots(self.settings.per_peer_concurrency)
+        slots.users += 1
+        try:
+            async with slots.semaphore:
+                yield
+        finally:
+            slots.users -= 1
+            if slots.users == 0:
+                del self._peers[peer]
 
     async def _load(self, item_id: str) -> WorkItem | None:
         async with self.context.database.session() as session:
