@@ -5,6 +5,8 @@ against the state table; it decides our answer and records it with the message (
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,10 +28,14 @@ if TYPE_CHECKING:
 _S = NegotiationState
 
 
-def our_offer_id(row: NegotiationRow) -> str:
+def our_offer_id(row: NegotiationRow, answering: str | None = None) -> str:
     """Offers this provider makes in a negotiation carry ids under its pid, so a repeated
-    ACCEPTED event can be told from one for a negotiation that was never OFFERED."""
-    return f"{row.id}:offer:{_store.new_pid().rsplit(':', 1)[-1]}"
+    ACCEPTED event can be told from one for a negotiation that was never OFFERED; an offer
+    made back to a counter-offer ends with a digest of the counter-offer's id, so a repeat of
+    that counter-offer is recognised too."""
+    if answering is None:
+        return f"{row.id}:offer:{uuid.uuid4().hex}"
+    return f"{row.id}:offer:{hashlib.sha256(answering.encode()).hexdigest()[:32]}"
 
 
 def is_our_offer(row: NegotiationRow) -> bool:
@@ -112,7 +118,7 @@ async def on_counter_request(
 def _offer_back(
     context: NodeContext, session: AsyncSession, row: NegotiationRow, definition: Any
 ) -> WorkItem:
-    offer_id = our_offer_id(row)
+    offer_id = our_offer_id(row, answering=row.offer_id)
     row.offer = _policy.offer_document(
         offer_id, context.settings.node.did, row.asset_id, definition
     )

@@ -15,8 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from catalog import parse_offer_id
 from connector.dsp import check_pids, join_url
-from connector.negotiation import _counter, _policy, _store
-from connector.negotiation._branch import is_our_offer, on_accepted, on_counter_request, on_offer
+from connector.negotiation import _branch, _counter, _policy, _store
 from connector.negotiation._store import retry_stale
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.processors import agree_now
@@ -50,7 +49,7 @@ _DUPLICATE_STATES: dict[NegotiationMessage, frozenset[NegotiationState]] = {
     _M.FINALIZED_EVENT: frozenset({_S.FINALIZED}),
     _M.ACCEPTED_EVENT: frozenset({_S.ACCEPTED, _S.AGREED, _S.VERIFIED}),
     _M.OFFER: frozenset({_S.OFFERED, _S.ACCEPTED}),
-    _M.REQUEST: frozenset({_S.REQUESTED, _S.AGREED}),
+    _M.REQUEST: frozenset({_S.REQUESTED, _S.OFFERED, _S.AGREED}),
 }
 
 
@@ -270,10 +269,10 @@ async def on_message(
         if problem is not None:
             return problem
         state = NegotiationState(row.state)
+        if _is_duplicate(row, kind, message):
+            return Ok(Reply(200))
         new_state = received_move(Role(row.role), state, kind)
         if new_state is None:
-            if _is_duplicate(row, kind, message):
-                return Ok(Reply(200))
             return bad_request(f"{kind.value} is not allowed in state {state} ({row.role})")
         row.state = new_state
         applied = await _apply(context, session, row, participant, kind, message)
@@ -295,12 +294,14 @@ def _is_duplicate(row: NegotiationRow, kind: NegotiationMessage, message: dict[s
         return False
     if kind is _M.AGREEMENT:
         return bool(message["agreement"].get("@id") == row.agreement_id)
+    if kind is _M.REQUEST and row.state == _S.OFFERED:  # we offered back to this counter?
+        return row.offer_id == _branch.our_offer_id(row, answering=str(message["offer"].get("@id")))
     if kind is _M.REQUEST and row.state != _S.REQUESTED and parse_offer_id(row.offer_id):
         return False  # AGREED on an initial request (a catalog offer id), not on a counter
     if kind in (_M.OFFER, _M.REQUEST):
         return bool(message["offer"].get("@id") == row.offer_id)
     if kind is _M.ACCEPTED_EVENT:
-        return row.role == Role.PROVIDER and is_our_offer(row)
+        return row.role == Role.PROVIDER and _branch.is_our_offer(row)
     return True
 
 
@@ -322,11 +323,11 @@ async def _apply(
         payload = _store.prepared(url, row.counterparty_id, event)
         return [enqueue(context, session, KIND, row.id, "finalize", payload)]
     if kind is _M.ACCEPTED_EVENT:
-        return on_accepted(context, session, row, participant)
+        return _branch.on_accepted(context, session, row, participant)
     if kind is _M.OFFER:
-        return on_offer(context, session, row, message)
+        return _branch.on_offer(context, session, row, message)
     if kind is _M.REQUEST:
-        return await on_counter_request(context, session, row, participant, message)
+        return await _branch.on_counter_request(context, session, row, participant, message)
     if kind is _M.FINALIZED_EVENT and row.agreement_id is None:
         return bad_request("FINALIZED: no agreement was received for this negotiation")
     if kind is _M.TERMINATION:

@@ -108,8 +108,8 @@ async def counter_offer(
     context: NodeContext, negotiation_id: str, offer: dict[str, Any]
 ) -> Ok[NegotiationRow] | Failure:
     """Consumer: answer the offer held in OFFERED with a changed one (a ContractRequestMessage
-    with the providerPid); back to REQUESTED. `offer` is an ODRL offer in any form we read;
-    `@id` (a new one is minted when absent) and `target` (default: the negotiation's dataset)."""
+    with the providerPid); back to REQUESTED. `offer` is an ODRL offer in any form we read; it
+    gets a new `@id`; `target` defaults to the negotiation's dataset."""
     if not isinstance(offer, dict):
         return bad_request("policy: must be a JSON object")
     async with context.database.session() as session:
@@ -136,8 +136,9 @@ async def counter_offer(
 
 
 def _with_defaults(offer: dict[str, Any], asset_id: str) -> dict[str, Any]:
-    """A new `@id` and the negotiation's dataset as `target` when the operator gave none."""
-    document = {"@id": _store.new_pid(), **offer}
+    """A new `@id` (each counter-offer is a new offer, so a repeat is recognised by its id)
+    and the negotiation's dataset as `target` when the operator gave none."""
+    document = {**offer, "@id": _store.new_pid()}
     if "target" not in document and "odrl:target" not in document:
         document["odrl:target" if "@context" in document else "target"] = asset_id
     return document

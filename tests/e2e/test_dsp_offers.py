@@ -115,7 +115,7 @@ OFFER_CUTS = {
 
 
 @pytest.mark.parametrize("cut", list(OFFER_CUTS.values()), ids=list(OFFER_CUTS))
-def test_offered_negotiation_finishes_once_when_node_killed_midway(space, cut) -> None:  # noqa: F811
+def test_offered_negotiation_finishes_once_when_node_killed(space, cut) -> None:  # noqa: F811
     nodes = {"provider": space("provider"), "consumer": space("consumer")}
     provider, consumer = nodes["provider"], nodes["consumer"]
     offer_products(provider, "COIL")

@@ -17,6 +17,7 @@ from connector.negotiation import (
 )
 from connector.outcome import Ok
 from connector.work import WorkItem
+from policies import policy_template, to_edc_policy_definition
 from tests.connector.negotiation.test_offers import finalized, offered, stricter, wider
 from tests.support.flows import catalog_offer, dsp_headers, negotiation_state, until
 
@@ -301,3 +302,34 @@ async def test_counter_offer_is_acknowledged_without_change_when_repeated(space,
     refused = await _post(consumer, provider, f"/negotiations/{provider_pid}/request", other)
     assert refused.status_code == 400
     assert await _count(provider, AgreementRow) == 1
+
+
+async def test_counter_offer_is_acknowledged_without_change_when_repeated_after_offer_back(
+    space, database_url
+):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    changed = policy_template("members-with-pcf-framework", purposes=[])
+    body = to_edc_policy_definition(changed, "asset-1-contract")
+    updated = await provider.management.put("/v3/policydefinitions/asset-1-contract", json=body)
+    assert updated.status_code == 204, updated.text
+    await _unreachable_consumer(provider, provider_pid)
+    counter = {
+        "@context": CONTEXT,
+        "@type": "ContractRequestMessage",
+        "providerPid": provider_pid,
+        "consumerPid": row.id,
+        "offer": {"@id": "urn:uuid:o-4", "@type": "Offer", **wider(row.offer)},
+    }
+    first = await _post(consumer, provider, f"/negotiations/{provider_pid}/request", counter)
+    assert first.status_code == 200, first.text
+    mine = (await get_negotiation(provider.context, provider_pid)).value
+    assert mine.state == "OFFERED"
+    assert mine.offer_id != row.offer_id
+    again = await _post(consumer, provider, f"/negotiations/{provider_pid}/request", counter)
+    assert again.status_code == 200
+    after = (await get_negotiation(provider.context, provider_pid)).value
+    assert (after.state, after.offer_id, after.offer) == ("OFFERED", mine.offer_id, mine.offer)
+    assert await _count(provider, WorkItem, subject_id=provider_pid, action="terminate") == 0
