@@ -11,7 +11,7 @@ from connector.context import NodeContext
 from connector.work import Done, Step, WorkItem, WorkLoop
 from connector.work._loop import peer_of
 from connector.work._queue import new_item
-from tests.support.service_context import NOW, context  # noqa: F401
+from tests.support.service_context import NOW
 
 SLOW, FAST = "did:web:slow.example", "did:web:fast.example"
 

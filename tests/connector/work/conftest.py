@@ -1,0 +1,1 @@
+from tests.support.service_context import context  # noqa: F401
