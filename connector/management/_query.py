@@ -78,3 +78,33 @@ def apply_query(spec: QuerySpec, items: Sequence[tuple[Mapping[str, Any], Any]])
         )
         selected = present + absent
     return [item for _, item in selected[spec.offset : spec.offset + spec.limit]]
+
+
+@dataclass(frozen=True)
+class Pushdown:
+    """A QuerySpec the database can answer alone: column equalities and an optional sort."""
+
+    filters: dict[str, str]
+    sort: tuple[str, str] | None
+
+
+def pushdown(spec: QuerySpec, columns: Mapping[str, str], created_column: str) -> Pushdown | None:
+    """The spec as column filters when it has only `=` criteria with string values on record
+    fields that `columns` maps (record field -> string column) and sorts by nothing or by
+    `createdAt` (`created_column`; string order differs between Python and database
+    collations, so no other sort is pushed down); None when it needs the
+    in-memory evaluation of `apply_query`. Clients poll with such specs (a state filter), and
+    loading every row to answer them costs more than the work they wait for."""
+    filters: dict[str, str] = {}
+    for criterion in spec.criteria:
+        column = columns.get(canonical_name(criterion.operand_left))
+        value = criterion.operand_right
+        if criterion.operator != "=" or column is None or not isinstance(value, str):
+            return None
+        if filters.setdefault(column, value) != value:
+            return None
+    if spec.sort_field is None:
+        return Pushdown(filters, None)
+    if canonical_name(spec.sort_field) == "createdAt":
+        return Pushdown(filters, (created_column, "DESC" if spec.descending else "ASC"))
+    return None

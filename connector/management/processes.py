@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from connector.context import NodeContext
-from connector.management._query import QuerySpec, apply_query
+from connector.management._query import QuerySpec, apply_query, pushdown
 from connector.management.views import EDR_CONTEXT, VOCAB_CONTEXT
 from connector.negotiation import (
     AgreementRow,
@@ -46,6 +46,17 @@ def transfer_module() -> ModuleType | None:
 
 def unavailable() -> Failure:
     return Failure(Reason.UNAVAILABLE, "transfer processes are not available in this node")
+
+
+# Record fields of `negotiation_record` the database can filter on, with their columns.
+NEGOTIATION_COLUMNS = {
+    "id": "id",
+    "contractNegotiationId": "id",
+    "state": "state",
+    "counterPartyId": "counterparty_id",
+    "assetId": "asset_id",
+    "contractAgreementId": "agreement_id",
+}
 
 
 def negotiation_record(row: NegotiationRow) -> Json:
@@ -125,6 +136,10 @@ async def negotiation_state(context: NodeContext, negotiation_id: str) -> Ok[Jso
 
 
 async def find_negotiations(context: NodeContext, spec: QuerySpec) -> Ok[list[Json]] | Failure:
+    plan = pushdown(spec, NEGOTIATION_COLUMNS, "created_at")
+    if plan is not None:
+        page = await query_negotiations(context, plan.filters, spec.offset, spec.limit, plan.sort)
+        return page if isinstance(page, Failure) else Ok([negotiation_json(r) for r in page.value])
     rows = await query_negotiations(context, None, 0, SCAN_LIMIT)
     if isinstance(rows, Failure):
         return rows
