@@ -1,5 +1,9 @@
 """Work-queue operations inside a caller's transaction: enqueue a step, finish it, claim due
-steps with a lease, put a failed step back with backoff (STYLE.md "State machines")."""
+steps with a lease, put a failed step back with backoff (STYLE.md "State machines").
+
+Bulk statements skip the ORM's session synchronisation (`synchronize_session=False`): compiling
+its in-Python evaluator of the WHERE clause cost more than the statement, and callers never read
+the affected rows back from the same session."""
 
 from __future__ import annotations
 
@@ -50,9 +54,9 @@ def new_item(
 async def finish(session: AsyncSession, item: WorkItem) -> None:
     """Delete a done item, only while we still hold its lease."""
     result = await session.exec(
-        delete(WorkItem).where(
-            and_(col(WorkItem.id) == item.id, col(WorkItem.lease_owner) == item.lease_owner)
-        )
+        delete(WorkItem)
+        .where(and_(col(WorkItem.id) == item.id, col(WorkItem.lease_owner) == item.lease_owner))
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise LeaseLostError(f"work item {item.id} is no longer leased by {item.lease_owner}")
@@ -100,6 +104,7 @@ async def reschedule(
             last_error=error[:2000],
             next_attempt_at=now + timedelta(seconds=delay_s),
         )
+        .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
 
