@@ -18,6 +18,7 @@ from connector.negotiation._policy import (
     read_policy,
 )
 from connector.negotiation._store import (
+    by_consumer_pid,
     commit_and_dispatch,
     load_for_update,
     new_pid,
@@ -25,6 +26,7 @@ from connector.negotiation._store import (
     prepared_send,
     query_rows,
     retry_stale,
+    row_for_peer,
 )
 from connector.negotiation.models import AgreementRow, NegotiationRow
 from connector.negotiation.offers import accept_offer, counter_offer, offer_contract
@@ -56,6 +58,7 @@ __all__ = [
     "Verdict",
     "accept_offer",
     "agreement_policy",
+    "by_consumer_pid",
     "callback_address",
     "commit_and_dispatch",
     "counter_offer",
@@ -79,6 +82,7 @@ __all__ = [
     "request_contract",
     "retry_stale",
     "revoke_agreement",
+    "row_for_peer",
     "terminate_negotiation",
     "wait_for_negotiation",
 ]

@@ -76,23 +76,10 @@ async def negotiation_for_peer(
     context: NodeContext, participant: Any, pid: str
 ) -> Ok[Reply] | Failure:
     """GET /negotiations/:pid: only the counterparty may see it (else 404)."""
-    async with context.database.session() as session:
-        row = await session.get(NegotiationRow, pid)
-    if row is None or row.counterparty_id != participant.did:
+    row = await _store.row_for_peer(context, NegotiationRow, participant, pid)
+    if row is None:
         return not_found(f"negotiation {pid} not found")
     return Ok(Reply(200, ack(row)))
-
-
-async def _existing(
-    session: AsyncSession, role: Role, participant: Any, consumer_pid: str
-) -> NegotiationRow | None:
-    statement = select(NegotiationRow).where(
-        col(NegotiationRow.role) == role,
-        col(NegotiationRow.counterparty_id) == participant.did,
-        col(NegotiationRow.consumer_pid) == consumer_pid,
-    )
-    row: NegotiationRow | None = (await session.exec(statement)).one_or_none()
-    return row
 
 
 async def on_initial_request(
@@ -107,7 +94,9 @@ async def on_initial_request(
     if not callback.startswith(("http://", "https://")):
         return bad_request("callbackAddress: must be an http(s) URL")
     async with context.database.session() as session:
-        existing = await _existing(session, Role.PROVIDER, participant, message["consumerPid"])
+        existing = await _store.by_consumer_pid(
+            session, NegotiationRow, Role.PROVIDER, participant, message["consumerPid"]
+        )
     if existing is not None:
         return Ok(Reply(201, ack(existing)))
     resolved = await _policy.resolve_offer(context, participant, message["offer"])
@@ -184,7 +173,9 @@ async def _create_provider_row(
             await _store.commit_and_dispatch(context, session, [item], [pid])
         except IntegrityError:
             await session.rollback()
-            existing = await _existing(session, Role.PROVIDER, participant, row.consumer_pid)
+            existing = await _store.by_consumer_pid(
+                session, NegotiationRow, Role.PROVIDER, participant, row.consumer_pid
+            )
             if existing is None:
                 raise
             return Ok(Reply(201, ack(existing)))

@@ -57,6 +57,33 @@ async def load_for_update(
     return row
 
 
+async def row_for_peer(
+    context: NodeContext, model: type[M], participant: Any, pid: str
+) -> M | None:
+    """The process `pid` when `participant` is its counterparty; None otherwise, so that a
+    process is invisible (404) to everyone else."""
+    async with context.database.session() as session:
+        row = await session.get(model, pid)
+    if row is None or getattr(row, "counterparty_id", None) != participant.did:
+        return None
+    return row
+
+
+async def by_consumer_pid(
+    session: AsyncSession, model: type[M], role: str, participant: Any, consumer_pid: str
+) -> M | None:
+    """The process `participant` started (or answered) under `consumer_pid`, in `role`: what
+    makes a repeated initial message idempotent."""
+    columns: Any = model
+    statement = select(model).where(
+        columns.role == role,
+        columns.counterparty_id == participant.did,
+        columns.consumer_pid == consumer_pid,
+    )
+    row: M | None = (await session.exec(statement)).one_or_none()
+    return row
+
+
 async def commit_and_dispatch(
     context: NodeContext,
     session: AsyncSession,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.assets.models import AssetRow
@@ -21,11 +20,13 @@ from connector.negotiation import (
     Reply,
     Role,
     agreement_policy,
+    by_consumer_pid,
     commit_and_dispatch,
     evaluate_for,
     load_for_update,
     new_pid,
     retry_stale,
+    row_for_peer,
 )
 from connector.outcome import Failure, Ok, bad_request, not_found
 from connector.transfer._refresh import edr_from_address, store_edr
@@ -57,9 +58,8 @@ async def transfer_for_peer(
     context: NodeContext, participant: Any, pid: str
 ) -> Ok[Reply] | Failure:
     """GET /transfers/:pid: only the counterparty may see it (else 404)."""
-    async with context.database.session() as session:
-        row = await session.get(TransferRow, pid)
-    if row is None or row.counterparty_id != participant.did:
+    row = await row_for_peer(context, TransferRow, participant, pid)
+    if row is None:
         return not_found(f"transfer process {pid} not found")
     return Ok(Reply(200, ack(row)))
 
@@ -67,13 +67,7 @@ async def transfer_for_peer(
 async def _existing(
     session: AsyncSession, participant: Any, consumer_pid: str
 ) -> TransferRow | None:
-    statement = select(TransferRow).where(
-        col(TransferRow.role) == Role.PROVIDER,
-        col(TransferRow.counterparty_id) == participant.did,
-        col(TransferRow.consumer_pid) == consumer_pid,
-    )
-    row: TransferRow | None = (await session.exec(statement)).one_or_none()
-    return row
+    return await by_consumer_pid(session, TransferRow, Role.PROVIDER, participant, consumer_pid)
 
 
 async def _usable_agreement(
