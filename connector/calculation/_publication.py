@@ -7,8 +7,10 @@ asset are told."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from aas_models import CbamSplit, Footprint, FootprintStatus, ProductIdentity
@@ -17,9 +19,10 @@ from connector.calculation._breakdown import ProductFigures
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, bad_request
 from connector.products import publish_footprint
-from connector.upstream import Provenance, sign_submodel
+from connector.upstream import Provenance, lineage_hash, sign_submodel
 from connector.upstream.propagation import notify_consumers
 
+Submodel = dict[str, Any]
 PCF_METHOD = "ISO 14067"
 LIFE_CYCLE = "A1-A3"
 
@@ -90,6 +93,20 @@ async def publish_product(
     publication = published.value
     await notify_consumers(context, publication.asset_id, product_id, str(publication.version))
     return Ok((publication.submodel_id, publication.version))
+
+
+def import_signer(context: NodeContext) -> Callable[[str], Callable[[Submodel], Submodel]]:
+    """For a footprint imported into the product store: sign its submodel as published
+    (provenance: the node, the product, no precursors, lineage itself, no tier profile), in
+    the import's transaction."""
+    identity = context.service("identity")
+    did = context.settings.node.did
+
+    def for_product(product_id: str) -> Callable[[Submodel], Submodel]:
+        provenance = Provenance(did, product_id, (), frozenset({lineage_hash(did, product_id)}))
+        return lambda submodel: sign_submodel(identity, submodel, provenance)
+
+    return for_product
 
 
 def _identity(did: str, product_id: str, figures: ProductFigures) -> ProductIdentity:

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from connector.calculation._publication import import_signer
 from connector.calculation.installation import import_installation, list_installations
 from connector.calculation.models import ComputedFootprintRow
 from connector.calculation.recompute import recompute_installation, recompute_store_products
@@ -95,6 +96,8 @@ async def product(
 
 
 async def on_startup(context: NodeContext) -> None:
-    """Products composed from the product store are recomputed after each products import
-    (`connector.products.api` runs the hook named "products.imported")."""
+    """Hooks of the product store: footprints it imports are published signed (in the import
+    transaction), and the products composed from it are recomputed after each import."""
+    if "identity" in context.services:
+        context.services["products.import_signer"] = import_signer(context)
     context.services["products.imported"] = recompute_store_products

@@ -43,6 +43,10 @@ from connector.products.models import (
 )
 from connector.products.schemas import ImportSummary, ProductIn, ProductView
 
+# `(product_id) -> Finish`: signs the submodels an import publishes (a node without its
+# identity service, e.g. the offline CLI, publishes them unsigned).
+IMPORT_SIGNER = "products.import_signer"
+
 __all__ = [
     "DatabaseRepository",
     "Publication",
@@ -72,10 +76,13 @@ async def import_file(
         known_rows = {**{r.id: r for r in await _rows(session, known)}, **rows}
         bom_count = await _replace_bom(session, parsed)
         published: list[str] = []
+        signer = context.services.get(IMPORT_SIGNER)  # set by the calculation feature
         for where, product_id, footprint, publish in await _versioned(session, footprints):
+            finish = signer(product_id) if signer is not None else None
             outcome = await publish_in_session(
-                session, did, known_rows[product_id], footprint, {"import": where}, now, publish
-            )
+                session, did, known_rows[product_id], footprint, {"import": where}, now, publish,
+                finish,
+            )  # fmt: skip
             if isinstance(outcome, Failure):
                 return bad_request(
                     "import refused; nothing was stored", f"{where}: {outcome.detail}"

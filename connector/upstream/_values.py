@@ -31,7 +31,20 @@ def read_supplier_value(submodel: dict[str, Any]) -> Ok[tuple[dict[str, Any], st
         footprint = parse_submodel(parsed)
     except (MappingError, KeyError, ValueError, TypeError) as exc:
         return bad_request(f"received submodel is not a CarbonFootprint: {exc}")
+    if not cradle_to_gate(footprint.life_cycle_phases):
+        phases = ", ".join(footprint.life_cycle_phases)
+        return bad_request(
+            f"received footprint covers {phases}, not cradle to gate (A1-A3): it cannot stand "
+            "for the component"
+        )
     return Ok((figures(footprint), str(footprint.version)))
+
+
+def cradle_to_gate(phases: tuple[str, ...]) -> bool:
+    """Whether the life-cycle phases cover A1 to A3 (IDTA 02023 values)."""
+    if "A1-A3" in phases:
+        return True
+    return all(any(p.startswith(f"{stage} ") for p in phases) for stage in ("A1", "A2", "A3"))
 
 
 def _num(value: Decimal) -> str:

@@ -98,3 +98,28 @@ def test_resolve_when_bom_only_in_product_store_fetches_composes_and_follows_cha
     changed = D("1950") + D("1.5") * D("95")
     assert D(hub["result"]["pcf"]["pcfKgCo2e"]) == D("13") + D("6.2") * changed / 1000
     assert hub["installationId"] == "product-store"
+
+
+def test_resolve_when_supplier_publishes_through_products_import_receives_its_signed_value(
+    node_factory,
+) -> None:
+    nodes = node_factory
+    mill, buyer = nodes("mill"), nodes("buyer")
+    offer_footprints(mill)
+    coil = {
+        "products": [{"id": "coil", "name": "Hot-rolled coil", "unit": "t"}],
+        "footprints": [
+            {
+                "product": "coil",
+                "pcfKgCo2e": "2042.5",
+                "methods": ["ISO 14067"],
+                "periodStart": "2026-01-01T00:00:00Z",
+                "periodEnd": "2027-01-01T00:00:00Z",
+            }
+        ],
+    }
+    _import_products(mill, coil)
+    _import_products(buyer, _products(mill.did))
+    report = resolve(buyer, "hub")
+    assert (line(report, "coil")["status"], report["error"]) == ("received", None)
+    assert D(report["result"]["pcf"]["pcfKgCo2e"]) == D("12.5") + D("6.2") * D("2.0425")

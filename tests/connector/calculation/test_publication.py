@@ -1,5 +1,6 @@
-"""Publication of a recomputed product (issue 7, item 3): the new CarbonFootprint version is
-signed in the transaction that makes it visible, so no reader ever sees it unsigned."""
+"""Publication (issue 7, item 3): a new CarbonFootprint version, recomputed or imported into
+the product store, is signed in the transaction that makes it visible, so no reader ever sees
+it unsigned."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from connector.calculation.api import on_startup
 from connector.calculation.installation import import_installation, read_document
 from connector.calculation.recompute import recompute_installation
 from connector.clock import FixedClock
@@ -23,6 +25,7 @@ from connector.observability import Metrics
 from connector.outcome import Ok
 from connector.products import get_submodel_json
 from connector.products.models import PublishedSubmodelRow
+from connector.products.service import import_file
 from connector.upstream import SIGNATURE_EXTENSION, verify_submodel
 from tests.conftest import make_settings
 from tests.connector.upstream._signer import KeyRing
@@ -114,3 +117,30 @@ async def test_publish_when_version_served_it_verifies_against_the_publisher(
         "coil",
         "1",
     )
+
+
+async def test_products_import_when_node_signs_publishes_imported_footprints_signed(
+    context: NodeContext, ring: KeyRing, written: list[tuple[int, dict[str, Any]]]
+) -> None:
+    await on_startup(context)
+    document = {
+        "products": [{"id": "coil", "name": "Hot-rolled coil", "unit": "t"}],
+        "footprints": [
+            {
+                "product": "coil",
+                "pcfKgCo2e": "2042.5",
+                "methods": ["ISO 14067"],
+                "periodStart": "2026-01-01T00:00:00Z",
+                "periodEnd": "2027-01-01T00:00:00Z",
+            }
+        ],
+    }
+    imported = await import_file(context, json.dumps(document).encode(), "products.json")
+    assert isinstance(imported, Ok)
+    ((version, submodel),) = written
+    assert version == 1 and SIGNATURE_EXTENSION in _extensions(submodel)
+    text = await get_submodel_json(context, "urn:carbonspace:127.0.0.1%3A8080:sm:cf:coil")
+    verified = await verify_submodel(ring.signer(OUR_DID), json.loads(text or "{}"), OUR_DID)
+    assert isinstance(verified, Ok)
+    provenance = verified.value.provenance
+    assert (provenance.product_id, provenance.precursors, provenance.pcf_tiers) == ("coil", (), ())
