@@ -1,6 +1,7 @@
 """`carbonspace products import NODE_DIR FILE`, `carbonspace products list NODE_DIR` and
 `carbonspace aas export NODE_DIR -o FILE` (issue 5). They work on the node's database directly
-(migrated first), so they run whether or not the node is serving. Errors: one line per problem
+(migrated first), so they run whether or not the node is serving; `import` goes through the
+running node when it serves (which signs what it publishes). Errors: one line per problem
 naming the line and field, exit code 2, nothing stored."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import httpx
 import typer
@@ -73,19 +74,50 @@ def import_command(
         content = file.read_bytes()
     except OSError as exc:
         raise _fail(f"{file}: cannot read ({exc.strerror})") from None
-    outcome = _run(settings, lambda context: import_file(context, content, file.name))
-    if isinstance(outcome, Failure):
-        err.print(f"[red]error:[/red] {outcome.detail}", highlight=False)
-        for problem in outcome.details:
-            err.print(f"  {problem}", highlight=False)
-        raise typer.Exit(2)
-    summary = outcome.value
+    answer = asyncio.run(_through_node(settings, content, file.name))
+    if answer is None:  # the node is down: write to its database directly
+        outcome = _run(settings, lambda context: import_file(context, content, file.name))
+        if isinstance(outcome, Failure):
+            _refused([outcome.detail, *outcome.details])
+        answer = outcome.value.model_dump(by_alias=True)
+        err.print("node not running: footprints published unsigned (import through the "
+                  "running node to sign them and recompose products)")  # fmt: skip
     out.print(
-        f"imported {summary.products} products, {summary.bom_lines} BOM lines, "
-        f"{summary.footprints} footprints; published {len(summary.published)} submodels"
+        f"imported {answer['products']} products, {answer['bomLines']} BOM lines, "
+        f"{answer['footprints']} footprints; published {len(answer['published'])} submodels"
     )
-    for submodel_id in summary.published:
+    for submodel_id in answer["published"]:
         out.print(f"  {submodel_id}", highlight=False)
+
+
+def _refused(messages: list[str]) -> NoReturn:
+    err.print(f"[red]error:[/red] {messages[0] if messages else 'import refused'}", highlight=False)
+    for problem in messages[1:]:
+        err.print(f"  {problem}", highlight=False)
+    raise typer.Exit(2)
+
+
+async def _through_node(settings: Settings, content: bytes, name: str) -> dict[str, Any] | None:
+    """Import through the running node (it signs what it publishes and recomposes the products
+    composed from the store); None when it is not running."""
+    from connector.upstream._client import management_base, node_is_up
+
+    if not await node_is_up(settings):
+        return None
+    csv = name.lower().endswith(".csv")
+    headers = {
+        "X-Api-Key": settings.management.api_key,
+        "Content-Type": "text/csv" if csv else "application/json",
+    }
+    async with httpx.AsyncClient(base_url=management_base(settings), timeout=300.0) as http:
+        reply = await http.post("/api/management/products/import", content=content,
+                                headers=headers)  # fmt: skip
+    body = reply.json()
+    if reply.status_code >= 300:
+        entries = body if isinstance(body, list) else []
+        _refused([str(e.get("message", e)) for e in entries] or [f"HTTP {reply.status_code}"])
+    answer: dict[str, Any] = body
+    return answer
 
 
 @products_app.command("list")

@@ -6,6 +6,8 @@ data reaches it without anyone asking."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +25,7 @@ from tests.e2e._supply_chain import (
     wait_until,
 )
 from tests.support import nodes as support
-from tests.support.nodes import RunningNode
+from tests.support.nodes import RunningNode, carbonspace_command
 
 pytestmark = pytest.mark.e2e
 authority = support.authority  # fixtures: a running authority, a node factory
@@ -100,7 +102,7 @@ def test_resolve_when_bom_only_in_product_store_fetches_composes_and_follows_cha
     assert hub["installationId"] == "product-store"
 
 
-def test_resolve_when_supplier_publishes_through_products_import_receives_its_signed_value(
+def test_resolve_when_supplier_imports_its_footprint_with_the_cli_receives_it_signed(
     node_factory,
 ) -> None:
     nodes = node_factory
@@ -118,7 +120,18 @@ def test_resolve_when_supplier_publishes_through_products_import_receives_its_si
             }
         ],
     }
-    _import_products(mill, coil)
+    products_file = mill.node_dir / "coil-products.json"
+    products_file.write_text(json.dumps(coil), encoding="utf-8")
+    cli = subprocess.run(
+        carbonspace_command("products", "import", str(mill.node_dir), str(products_file)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.startswith("imported 1 products, 0 BOM lines, 1 footprints")
+    assert "node not running" not in cli.stderr  # through the running node: signed
     _import_products(buyer, _products(mill.did))
     report = resolve(buyer, "hub")
     assert (line(report, "coil")["status"], report["error"]) == ("received", None)
