@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -23,6 +24,7 @@ from connector.products._cache import SubmodelCache
 from connector.products.aas_api import build_aas_router
 from connector.products.service import current_footprint_document, import_file, list_products
 
+log = logging.getLogger("carbonspace.products")
 AAS_PATH = "/api/aas"
 # `async (context) -> Any`, run after each successful import (recomputes composed products).
 IMPORTED_HOOK = "products.imported"
@@ -41,7 +43,10 @@ async def import_products(request: Request, context: NodeContext = Depends(get_c
         return failure_response(request, outcome)
     imported = context.services.get(IMPORTED_HOOK)  # set by the calculation feature
     if imported is not None:
-        await imported(context)
+        try:
+            await imported(context)
+        except Exception:  # the import is stored: a failed recomputation must not hide that
+            log.exception("recomputation after a products import failed")
     return JSONResponse(outcome.value.model_dump(by_alias=True))
 
 
