@@ -13,6 +13,7 @@ from catalog._build import (
     make_dataset,
     make_offer,
 )
+from catalog._choice import NoOffer, OfferChoice, choose_offer, request_offer
 from catalog._criteria import (
     Criterion,
     CriterionError,
@@ -42,13 +43,16 @@ __all__ = [
     "DataService",
     "Dataset",
     "Distribution",
+    "NoOffer",
     "Offer",
+    "OfferChoice",
     "OfferDefinition",
     "OfferId",
     "admitted",
     "build_catalog",
     "canonical_name",
     "catalog_to_dsp",
+    "choose_offer",
     "compact_key",
     "criterion_to_json",
     "dataset_to_dsp",
@@ -64,4 +68,5 @@ __all__ = [
     "parse_dataset",
     "parse_offer_id",
     "policy_digest",
+    "request_offer",
 ]

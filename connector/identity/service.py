@@ -9,6 +9,7 @@ presentation queries with its stored credentials.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from connector.identity.credentials import CREDENTIAL_TYPES, VerifiedCredential,
 from connector.identity.did import DidResolver, build_did_document, node_services, service_endpoint
 from connector.identity.keys import SigningKey
 from connector.outcome import Failure, Ok, forbidden, unauthorized
+
+log = logging.getLogger("carbonspace.identity")
 
 PRESENTATION_CACHE_S = 60
 MAX_RESPONSE_BYTES = 1024 * 1024
@@ -139,6 +142,17 @@ class NodeIdentity:
         claims = tuple(to_claim(c) for c in credentials.value)
         self._presentations[caller] = (_cache_until(now, credentials.value), claims)
         return Ok(VerifiedParticipant(caller, claims))
+
+    async def own_credentials(self) -> tuple[CredentialClaim, ...] | None:
+        """Our credentials as a provider sees them: the DCP presentation flow run against our
+        own credential service (signatures, trusted issuers, validity), for choosing an offer
+        we can satisfy before negotiating; None when that fails (offers are then tried in the
+        provider's order)."""
+        verified = await self.authenticate(f"Bearer {self.id_token(self.did)}")
+        if isinstance(verified, Failure):
+            log.warning("own credentials unavailable for offer selection: %s", verified.detail)
+            return None
+        return verified.value.credentials
 
     async def _fetch_credentials(
         self, holder: str, access_token: object

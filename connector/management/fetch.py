@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from catalog import CatalogParseError, Criterion, parse_catalog
+from catalog import (
+    CatalogParseError,
+    Criterion,
+    NoOffer,
+    choose_offer,
+    parse_catalog,
+    request_offer,
+)
 from connector.context import NodeContext
 from connector.directory import resolve_participant
 from connector.management._edr_chain import schedule
@@ -174,7 +181,10 @@ async def _reuse(
 async def _offer(
     context: NodeContext, dsp_url: str, provider_id: str, asset_id: str
 ) -> Ok[dict[str, Any]] | Failure:
-    """The first offer for `asset_id` in the provider's (fresh) catalog, ready to request."""
+    """The offer for `asset_id` in the provider's (fresh) catalog that we can satisfy, ready
+    to request: with several offers, each contract policy is evaluated against our own
+    verified credentials (catalog.choose_offer); 403 with every offer's reasons when none can
+    hold, so no negotiation is started only to be terminated."""
     document = await counterparty_catalog(
         context, dsp_url, provider_id, (Criterion("id", "=", asset_id),), fresh=True
     )
@@ -186,11 +196,13 @@ async def _offer(
         return Failure(Reason.BAD_GATEWAY, f"provider catalog is malformed: {exc}")
     if dataset is None or not dataset.offers:
         return not_found(f"{provider_id} offers no dataset {asset_id!r} to this node")
-    raw = dict(dataset.offers[0].raw)
-    context_value = document.value.get("@context")
-    offer = {"@context": context_value, **raw} if context_value else raw
-    offer.update({"target": asset_id, "assigner": provider_id})
-    return Ok(offer)
+    # One offer: nothing to choose, the provider judges it (spares the self-presentation).
+    several = len(dataset.offers) > 1
+    claims = await context.service("identity").own_credentials() if several else None
+    choice = choose_offer([dataset], context.settings.node.did, context.clock.now(), claims)
+    if isinstance(choice, NoOffer):
+        return Failure(Reason.FORBIDDEN, choice.detail(provider_id, asset_id))
+    return Ok(request_offer(document.value, choice, provider_id))
 
 
 async def fetch_asset(

@@ -12,7 +12,15 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from catalog import CatalogParseError, Criterion, Dataset, parse_catalog
+from catalog import (
+    CatalogParseError,
+    Criterion,
+    Dataset,
+    NoOffer,
+    choose_offer,
+    parse_catalog,
+    request_offer,
+)
 from connector.context import NodeContext
 from connector.directory import resolve_participant
 from connector.identity import did_document_url
@@ -21,7 +29,6 @@ from connector.management.fetch import FetchResult, fetch_asset
 from connector.negotiation import query_agreements, request_contract, wait_for_negotiation
 from connector.outcome import Failure, Ok, Reason
 from connector.upstream._lines import UpstreamLine
-from connector.upstream._offers import NoOffer, choose_offer, own_credentials, request_offer
 from connector.upstream._outcomes import FailureCode, Fetched, FetchProblem
 from connector.upstream.resolver import FetchLine
 from policies import CredentialClaim
@@ -175,7 +182,7 @@ async def _negotiate(
     credentials: Credentials | None,
 ) -> str | FetchProblem:
     """Negotiate the offer whose policy we satisfy; the agreed dataset id, or why not."""
-    claims = await credentials() if credentials is not None else await own_credentials(context)
+    claims = await credentials() if credentials is not None else await _own_credentials(context)
     choice = choose_offer(datasets, context.settings.node.did, context.clock.now(), claims)
     if isinstance(choice, NoOffer):
         detail = choice.detail(line.supplier_did, line.supplier_product_id)
@@ -203,10 +210,16 @@ async def _product_catalog(
     return filtered
 
 
+async def _own_credentials(context: NodeContext) -> tuple[CredentialClaim, ...] | None:
+    identity: Any = context.service("identity")
+    claims: tuple[CredentialClaim, ...] | None = await identity.own_credentials()
+    return claims
+
+
 def exchange_fetch(context: NodeContext) -> FetchLine:
     """The production fetch used by the resolver; our own credentials are looked up once per
     resolution, and only when an offer has to be chosen."""
-    credentials = _once(lambda: own_credentials(context))
+    credentials = _once(lambda: _own_credentials(context))
 
     async def fetch(line: UpstreamLine) -> Fetched | FetchProblem:
         return await fetch_line(context, line, credentials)

@@ -120,3 +120,51 @@ def test_resolve_when_no_offer_is_satisfiable_flags_policy_denied_without_negoti
     assert "DataExchangeGovernance" in coil["reason"]
     assert report["flagged"][0]["reasonCode"] == "policy_denied"
     assert (report["negotiations"], _negotiations(fastener)) == (0, [])
+
+
+def _fetch(consumer: RunningNode, provider: RunningNode) -> Any:
+    with consumer.management() as http:
+        return http.post(
+            "/api/management/fetch",
+            json={
+                "providerId": provider.did,
+                "assetId": "pcf-coil",
+                "counterPartyAddress": provider.url + "/api/dsp",
+            },
+        )
+
+
+def _agreement_policies(node: RunningNode) -> list[str]:
+    with node.management() as http:
+        reply = http.post("/api/management/v3/contractagreements/request", json={})
+    assert reply.status_code == 200, reply.text
+    return [json.dumps(agreement["policy"]) for agreement in reply.json()]
+
+
+def test_fetch_when_first_offer_needs_a_credential_we_lack_negotiates_the_second(
+    node_factory,
+) -> None:
+    nodes = node_factory
+    mill, fastener = nodes("mill"), nodes("fastener")
+    _offer(mill, "a-governance", GOVERNANCE)
+    _offer(mill, "b-pcf", PCF)
+    import_document(mill, demo_document("mill", {"mill": mill.did, "fastener": fastener.did}))
+    reply = _fetch(fastener, mill)
+    assert reply.status_code == 200, reply.text
+    assert (reply.json()["reused"], reply.json()["data"]["idShort"]) == (False, "CarbonFootprint")
+    (policy,) = _agreement_policies(fastener)
+    assert "DataExchangeGovernance" not in policy and "FrameworkAgreement" in policy
+
+
+def test_fetch_when_no_offer_is_satisfiable_is_403_without_negotiating(node_factory) -> None:
+    nodes = node_factory
+    mill, fastener = nodes("mill"), nodes("fastener")
+    _offer(mill, "a-governance", GOVERNANCE)
+    _offer(mill, "b-other", policy_template("members-with-pcf-framework", framework="Other"))
+    import_document(mill, demo_document("mill", {"mill": mill.did, "fastener": fastener.did}))
+    reply = _fetch(fastener, mill)
+    assert reply.status_code == 403, reply.text
+    (error,) = reply.json()
+    assert "only under contract policies we cannot satisfy" in error["message"]
+    assert "DataExchangeGovernance" in error["message"] and "Other" in error["message"]
+    assert _negotiations(fastener) == []

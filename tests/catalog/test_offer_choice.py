@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from catalog import Dataset, Offer
-from connector.upstream._offers import NoOffer, OfferChoice, choose_offer, request_offer
+from catalog import Dataset, NoOffer, Offer, OfferChoice, choose_offer, request_offer
 from policies import CredentialClaim, Policy, policy_template
 
 US = "did:web:127.0.0.1%3A9103"

@@ -1,28 +1,24 @@
-"""Which offer of a supplier's product to negotiate (issue 7, item 1: "pick the offer whose
-policy we can satisfy").
+"""Which offer of a dataset a consumer negotiates ("pick the offer whose policy we can
+satisfy": the upstream resolver and `fetch`).
 
 A provider may offer one dataset under several contract definitions (one catalog offer each).
 Before negotiating, the consumer evaluates every offered contract policy with the policy engine
 (`policies.evaluate`, scope `contract.negotiation`) against its own verified credentials, the
 way the provider will, and picks the first offer that holds. Constraints only the provider can
 evaluate (its business partner groups) do not rule an offer out: such an offer is the second
-choice. When no offer can hold, the line is `policy_denied` with every offer's reasons and no
-negotiation is started (it would only end TERMINATED)."""
+choice. When no offer can hold, the caller gets every offer's reasons and starts no negotiation
+(it would only end TERMINATED): the resolver flags the line `policy_denied`, fetch answers 403.
+The consumer's own credentials come from `NodeIdentity.own_credentials` (connector.identity)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from catalog import Dataset, Offer
-from connector.context import NodeContext
-from connector.outcome import Failure
+from catalog._model import Dataset, Offer
 from policies import CredentialClaim, Decision, PolicyContext, Scope, evaluate
-
-log = logging.getLogger("carbonspace.upstream")
 
 # Left operands whose data only the provider holds: we cannot tell whether they hold for us.
 PROVIDER_SIDE = frozenset({"BusinessPartnerGroup"})
@@ -96,23 +92,6 @@ def choose_offer(
     if credentials is None and datasets and datasets[0].offers:
         return OfferChoice(datasets[0], datasets[0].offers[0], checked=False)
     return NoOffer(tuple(reasons) or ("the dataset carries no offer",))
-
-
-async def own_credentials(context: NodeContext) -> tuple[CredentialClaim, ...] | None:
-    """Our credentials as a provider sees them: the DCP presentation flow run against our own
-    credential service (verified signatures, trusted issuers, validity); None when that fails
-    (then offers are tried in the provider's order)."""
-    identity: Any = context.service("identity")
-    outbound = getattr(identity, "outbound_headers", None)
-    authenticate = getattr(identity, "authenticate", None)
-    if outbound is None or authenticate is None:
-        return None
-    headers = await outbound(context.settings.node.did)
-    verified = await authenticate(headers.get("Authorization"))
-    if isinstance(verified, Failure):
-        log.warning("own credentials unavailable for offer selection: %s", verified.detail)
-        return None
-    return tuple(verified.value.credentials)
 
 
 def request_offer(
