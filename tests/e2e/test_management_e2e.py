@@ -223,7 +223,11 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
 def test_edr_chain_completes_when_provider_comes_back(nodes) -> None:  # noqa: F811
     """`POST /v3/edrs` while the provider is down answers after its fast path; once the
     provider is back the negotiation finishes and the durable chain starts the transfer."""
-    provider, consumer = nodes("mill"), nodes("bolts")
+    # Retries at most a second apart (enough of them to outlast the 10 s fast path and the
+    # restart) and a 4 s lease (the chain's safety-net item starts when it expires): the test
+    # waits for the provider's restart, not for the default 10 s backoff and 15 s lease.
+    retries = {"work": {"backoff_max_s": 1.0, "max_attempts": 60, "lease_s": 4.0}}
+    provider, consumer = nodes("mill"), nodes("bolts", extra=retries)
     provide(provider, consumer.did)
     with consumer.management() as client:
         dataset = client.post(
