@@ -43,7 +43,13 @@ def management_url(settings: Settings) -> str:
     return f"http://{host}:{port}/api/management"
 
 
-def _request(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) -> httpx.Response:
+def _request(
+    node_dir: Path,
+    path: str,
+    body: dict[str, Any] | None,
+    timeout_s: float,
+    method: str = "POST",
+) -> httpx.Response:
     try:
         settings = load_settings(node_dir)
     except SettingsError as exc:
@@ -51,7 +57,7 @@ def _request(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) 
     url = management_url(settings) + path
     headers = {"X-Api-Key": settings.management.api_key}
     try:
-        return httpx.post(url, json=body, headers=headers, timeout=timeout_s)
+        return httpx.request(method, url, json=body, headers=headers, timeout=timeout_s)
     except httpx.HTTPError as exc:
         raise _fail(
             f"node at {url} is not reachable ({type(exc).__name__}); "
@@ -68,11 +74,17 @@ def _refused(response: httpx.Response) -> typer.Exit:
     return _fail(f"{response.status_code}: {messages}", 1)
 
 
-def _call(node_dir: Path, path: str, body: dict[str, Any], timeout_s: float) -> Any:
-    response = _request(node_dir, path, body, timeout_s)
-    if response.status_code != 200:
+def _call(
+    node_dir: Path,
+    path: str,
+    body: dict[str, Any] | None,
+    timeout_s: float,
+    method: str = "POST",
+) -> Any:
+    response = _request(node_dir, path, body, timeout_s, method)
+    if response.status_code not in (200, 204):
         raise _refused(response)
-    return response.json()
+    return response.json() if response.status_code == 200 and response.content else None
 
 
 def fetch(
@@ -206,8 +218,11 @@ def revoke(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `fetch`, `catalog`, `offer` and `agreements` to the root CLI."""
+    """Add `fetch`, `catalog`, `offer`, `agreements` and `negotiations` to the root CLI."""
+    from connector.management._negotiations_cli import negotiations
+
     app.command(name="fetch")(fetch)
     app.command(name="catalog")(catalog)
     app.command(name="offer")(offer)
     app.add_typer(agreements, name="agreements")
+    app.add_typer(negotiations, name="negotiations")

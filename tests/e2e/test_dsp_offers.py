@@ -6,6 +6,8 @@ the nodes' proxies is validated against the DSP schemas (the `space` fixture).""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -24,7 +26,7 @@ from tests.e2e.test_dsp_exchange import (  # noqa: F401
     state_of,
     until,
 )
-from tests.support.nodes import authority  # noqa: F401
+from tests.support.nodes import authority, carbonspace_command  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -136,3 +138,46 @@ def test_offered_negotiation_finishes_once_when_node_killed(space, cut) -> None:
     for node in nodes.values():
         assert [n["state"] for n in listed(node, "contractnegotiations")] == ["FINALIZED"]
         assert len(listed(node, "contractagreements")) == 1
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        carbonspace_command("negotiations", *args),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _flat(text: str) -> str:
+    """CLI messages as one line (rich wraps them at the terminal width)."""
+    return " ".join(text.split())
+
+
+def test_operator_lists_inspects_and_accepts_a_provider_offer_with_the_cli(space) -> None:  # noqa: F811
+    mill, bolts = space("mill"), space("bolts")
+    offer_products(mill, "COIL")
+    provider_pid = offer_contract(mill, bolts, "pcf-COIL")
+    negotiation_id = held_offer(bolts, provider_pid)["@id"]
+    node = str(bolts.node_dir)
+    listed_offers = _cli("list", node, "--state", "offered", "--json")
+    assert listed_offers.returncode == 0, listed_offers.stderr
+    assert [(n["@id"], n["state"]) for n in json.loads(listed_offers.stdout)] == [
+        (negotiation_id, "OFFERED")
+    ]
+    table = _cli("list", node)
+    assert table.returncode == 0 and "OFFERED" in table.stdout and "pcf-COIL" in table.stdout
+    shown = _cli("offer", node, negotiation_id)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["odrl:assigner"] == {"@id": mill.did}
+    accepted = _cli("accept", node, negotiation_id)
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"negotiation {negotiation_id}: offer accepted" in _flat(accepted.stderr)
+    until(lambda: state_of(bolts, "contractnegotiations", negotiation_id) == "FINALIZED")
+    again = _cli("accept", node, negotiation_id)
+    assert again.returncode == 1
+    refusal = f"400: negotiation {negotiation_id} is FINALIZED: cannot accept it"
+    assert refusal in _flat(again.stderr)
+    missing = _cli("counter", node, negotiation_id, "--policy", str(bolts.node_dir / "none.json"))
+    assert missing.returncode == 2 and "--policy: cannot read" in _flat(missing.stderr)
