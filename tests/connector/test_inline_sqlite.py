@@ -21,9 +21,25 @@ async def _table(url: str) -> None:
     await database.dispose()
 
 
+class _RetrySpy:
+    """Stands in for the adapter's `asyncio`: records each asynchronous wait for the lock."""
+
+    def __init__(self) -> None:
+        self.retrying = asyncio.Event()
+
+    def get_running_loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    async def sleep(self, delay: float) -> None:
+        self.retrying.set()
+        await asyncio.sleep(delay)
+
+
 async def test_write_waits_for_a_lock_held_across_an_await_without_blocking_the_loop(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    spy = _RetrySpy()
+    monkeypatch.setattr(_inline_sqlite, "asyncio", spy)
     url = f"sqlite:///{tmp_path / 'node.db'}"
     await _table(url)
     database = create_database(url)
@@ -44,7 +60,7 @@ async def test_write_waits_for_a_lock_held_across_an_await_without_blocking_the_
     holding = asyncio.create_task(holder())
     waiting = asyncio.create_task(waiter())
     await holder_has_lock.wait()
-    await asyncio.sleep(0.05)  # the waiter is retrying; the loop still runs this coroutine
+    await asyncio.wait_for(spy.retrying.wait(), timeout=10)  # the loop runs on meanwhile
     assert not waiting.done()
     release.set()
     await asyncio.wait_for(asyncio.gather(holding, waiting), timeout=10)
