@@ -5,12 +5,10 @@ it unsigned."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -18,39 +16,21 @@ from sqlalchemy.orm import Session
 from connector.calculation.api import on_startup
 from connector.calculation.installation import import_installation, read_document
 from connector.calculation.recompute import recompute_installation
-from connector.clock import FixedClock
 from connector.context import NodeContext
-from connector.db import create_database, upgrade_to_head
-from connector.observability import Metrics
 from connector.outcome import Ok
 from connector.products import get_submodel_json
 from connector.products.models import PublishedSubmodelRow
 from connector.products.service import import_file
 from connector.upstream import SIGNATURE_EXTENSION, verify_submodel
-from tests.conftest import make_settings
+from tests.connector.upstream import conftest as upstream_fixtures
 from tests.connector.upstream._signer import KeyRing
 
 DEMO = Path(__file__).resolve().parents[3] / "docs" / "examples" / "demo"
-OUR_DID = "did:web:127.0.0.1%3A8080"
-
-
-@pytest.fixture
-def ring() -> KeyRing:
-    return KeyRing()
-
-
-@pytest.fixture
-async def context(tmp_path: Path, database_url: str, ring: KeyRing) -> AsyncIterator[NodeContext]:
-    settings = make_settings(tmp_path, database_url)
-    database = create_database(settings.database_url)
-    await upgrade_to_head(database)
-    async with httpx.AsyncClient() as http:
-        node = NodeContext(
-            settings, database, FixedClock(datetime(2026, 3, 1, tzinfo=UTC)), http, Metrics()
-        )
-        node.services["identity"] = ring.signer(OUR_DID)
-        yield node
-    await database.dispose()
+OUR_DID = upstream_fixtures.OUR_DID
+# The node context and key ring of the upstream tests: a migrated database, a fixed clock, and
+# an identity that signs as OUR_DID.
+context = upstream_fixtures.context
+ring = upstream_fixtures.ring
 
 
 @pytest.fixture
