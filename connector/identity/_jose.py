@@ -54,6 +54,8 @@ def peek(token: str) -> Ok[tuple[dict[str, Any], dict[str, Any]]] | Failure:
         return unauthorized("malformed token: not a compact JWS with a JSON payload")
     if not isinstance(header, dict):
         return unauthorized("malformed token: header is not a JSON object")
+    if "crit" in header:  # RFC 7515 §4.1.11: we understand no extension, so we must refuse
+        return unauthorized("unsupported token: critical header extensions are not understood")
     if not isinstance(claims, dict):
         return unauthorized("malformed token: claims are not a JSON object")
     return Ok((header, claims))

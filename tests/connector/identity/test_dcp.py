@@ -7,6 +7,7 @@ import base64
 import json
 from datetime import timedelta
 
+import jwt
 import pytest
 
 from connector.identity import MEMBERSHIP_CREDENTIAL, PCF_FRAMEWORK_CREDENTIAL, dcp
@@ -267,3 +268,14 @@ async def test_p256_nodes_authenticate_when_keys_are_ec(space: Space) -> None:
     outcome = await beta.identity.authenticate(headers["Authorization"])
     assert isinstance(outcome, Ok)
     assert len(outcome.value.credentials) == 2
+
+
+async def test_token_is_rejected_when_it_names_a_critical_header_extension(space: Space) -> None:
+    alpha = await space.node("alpha")
+    beta = await space.node("beta")
+    claims = dcp.id_token_claims(alpha.did, beta.did, space.clock.now())
+    key = alpha.identity._key
+    headers = {"kid": f"{alpha.did}#{key.key_id}", "crit": ["exp"], "exp": 1}
+    token = jwt.encode(claims, key.private_key, algorithm=key.alg, headers=headers)
+    detail = _refused(await beta.identity.authenticate(f"Bearer {token}"))
+    assert detail == "unsupported token: critical header extensions are not understood"
