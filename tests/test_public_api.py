@@ -321,6 +321,8 @@ PUBLIC_API: dict[str, list[str]] = {
         "dispatch",
         "enqueue",
         "finish",
+        "prepared",
+        "prepared_send",
         "register_processor",
         "signals",
     ],

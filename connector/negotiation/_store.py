@@ -16,6 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from connector.outcome import Failure, Ok, bad_request
 from connector.work import WorkItem, dispatch, signals
 
+# The payload of a step that sends a message belongs to the work loop (it reads the peer off it);
+# re-exported here for the state machines.
+from connector.work import prepared as prepared
+from connector.work import prepared_send as prepared_send
+
 if TYPE_CHECKING:
     from connector.context import NodeContext
 
@@ -130,17 +135,3 @@ async def query_rows(
     async with context.database.session() as session:
         rows = list(await session.exec(statement))
     return Ok(rows)
-
-
-def prepared(url: str, audience: str, message: dict[str, Any]) -> dict[str, Any]:
-    """A work-item payload carrying the outbound message, built in the transaction that
-    decided it: the step sends it without re-reading the process (same bytes on a re-run)."""
-    return {"send": {"url": url, "audience": audience, "message": message}}
-
-
-def prepared_send(item: WorkItem) -> tuple[str, str, dict[str, Any]] | None:
-    """(url, audience, message) of a prepared item, or None."""
-    send = item.payload.get("send")
-    if not isinstance(send, dict):
-        return None
-    return str(send["url"]), str(send["audience"]), dict(send["message"])

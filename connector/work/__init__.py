@@ -8,7 +8,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from connector.work._loop import Done, Processor, Retry, Step, WorkLoop
-from connector.work._queue import LeaseLostError, as_utc, backoff_s, finish, new_item
+from connector.work._queue import (
+    LeaseLostError,
+    as_utc,
+    backoff_s,
+    finish,
+    new_item,
+    prepared,
+    prepared_send,
+)
 from connector.work._signals import Signals, signals
 from connector.work.models import WorkItem
 
@@ -32,6 +40,8 @@ __all__ = [
     "dispatch",
     "enqueue",
     "finish",
+    "prepared",
+    "prepared_send",
     "register_processor",
     "signals",
 ]

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from connector.work._queue import backoff_s, claim_due, reschedule
+from connector.work._queue import backoff_s, claim_due, prepared_send, reschedule
 from connector.work.models import WorkItem
 
 if TYPE_CHECKING:
@@ -66,9 +66,8 @@ class _PeerSlots:
 
 def peer_of(item: WorkItem) -> str | None:
     """The counterparty a step sends to (the audience of its prepared message), if known."""
-    send = item.payload.get("send") if isinstance(item.payload, dict) else None
-    audience = send.get("audience") if isinstance(send, dict) else None
-    return audience if isinstance(audience, str) and audience else None
+    sent = prepared_send(item)
+    return sent[1] if sent is not None and sent[1] else None
 
 
 class WorkLoop:

@@ -112,3 +112,17 @@ async def reschedule(
 def backoff_s(attempts: int, base_s: float, max_s: float) -> float:
     """Exponential backoff: base, 2*base, 4*base, ... capped at `max_s`."""
     return float(min(max_s, base_s * (2 ** min(attempts, 30))))
+
+
+def prepared(url: str, audience: str, message: dict[str, Any]) -> dict[str, Any]:
+    """A work-item payload carrying the outbound message, built in the transaction that
+    decided it: the step sends it without re-reading the process (same bytes on a re-run)."""
+    return {"send": {"url": url, "audience": audience, "message": message}}
+
+
+def prepared_send(item: WorkItem) -> tuple[str, str, dict[str, Any]] | None:
+    """(url, audience, message) of a prepared item, or None."""
+    send = item.payload.get("send")
+    if not isinstance(send, dict):
+        return None
+    return str(send["url"]), str(send["audience"]), dict(send["message"])
