@@ -131,7 +131,8 @@ async def _get_data(
     return Ok((response.status_code, content_type, response.content))
 
 
-async def _valid_agreements(context: NodeContext, provider_id: str, asset_id: str) -> list[Any]:
+async def valid_agreements(context: NodeContext, provider_id: str, asset_id: str) -> list[Any]:
+    """The agreements we hold from `provider_id` for `asset_id`, not revoked, newest first."""
     rows = await query_agreements(
         context, {"asset_id": asset_id, "provider_id": provider_id}, 0, 50
     )
@@ -155,7 +156,7 @@ async def _reuse(
     module = transfer_module()
     if module is None:
         return None
-    for agreement in await _valid_agreements(context, provider_id, asset_id):
+    for agreement in await valid_agreements(context, provider_id, asset_id):
         edrs = await module.query_edrs(context, {"agreement_id": agreement.id}, 0, 10)
         transfer_ids = [e.transfer_id for e in edrs.value] if isinstance(edrs, Ok) else []
         if not transfer_ids:

@@ -25,7 +25,7 @@ from connector.context import NodeContext
 from connector.directory import resolve_participant
 from connector.identity import did_document_url
 from connector.management.consumer import counterparty_catalog
-from connector.management.fetch import FetchResult, fetch_asset
+from connector.management.fetch import FetchResult, fetch_asset, valid_agreements
 from connector.negotiation import query_agreements, request_contract, wait_for_negotiation
 from connector.outcome import Failure, Ok, Reason
 from connector.upstream._lines import UpstreamLine
@@ -160,15 +160,7 @@ async def _held_asset(
 ) -> str | None:
     """The product's dataset we already hold a valid (not revoked) agreement for, if any."""
     for dataset in datasets:
-        found = await query_agreements(
-            context, {"asset_id": dataset.id, "provider_id": provider_id}, 0, 50
-        )
-        if isinstance(found, Failure):
-            continue
-        if any(
-            row.consumer_id == context.settings.node.did and row.revoked_at is None
-            for row in found.value
-        ):
+        if await valid_agreements(context, provider_id, dataset.id):
             return dataset.id
     return None
 
