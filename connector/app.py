@@ -73,6 +73,12 @@ def feature_modules() -> list[ModuleType]:
     return modules
 
 
+# Our pooled connections to peers are dropped after this idle time: under the 5 s idle timeout
+# of a plain uvicorn peer, so we never reuse a connection the peer is closing at that moment,
+# which loses the request with a ReadError.
+OUTBOUND_IDLE_EXPIRY_S = 4.0
+
+
 def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps:
     """Build the node's context and its app(s). Nothing touches the database until startup."""
     context = NodeContext(
@@ -80,7 +86,8 @@ def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps
         database=create_database(settings.database_url),
         clock=clock or SystemClock(),
         http=httpx.AsyncClient(
-            timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_connections=200)
+            timeout=httpx.Timeout(10.0),
+            limits=httpx.Limits(max_connections=200, keepalive_expiry=OUTBOUND_IDLE_EXPIRY_S),
         ),
         metrics=Metrics(),
     )

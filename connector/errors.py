@@ -7,7 +7,8 @@ error shape of the surface that was called (STYLE.md "Errors"):
 - `/api/aas/...` and `/api/public/...`: the AAS API Part 2 `Result` with `messages`;
 - anything else: `{"error": reason, "detail": ...}`.
 
-Unexpected exceptions are logged with the request id and answered 500 with no traceback.
+Unexpected exceptions are logged with the request id and answered 500 with no traceback; a
+client that hangs up before its body is read is logged as such, not as an error.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from connector.outcome import Failure, Reason
 
 log = logging.getLogger("carbonspace.errors")
+
+# nginx's status for "client closed request": only logs and metrics ever see it.
+CLIENT_CLOSED_REQUEST = 499
 
 DSP_CONTEXT = "https://w3id.org/dspace/2025/1/context.jsonld"
 
@@ -135,6 +140,13 @@ def install_error_handlers(app: FastAPI) -> None:
         failure = Failure(reason, str(exc.detail))
         body = error_body_for_path(request.url.path, failure, exc.status_code)
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The caller closed the connection before its body was read: nothing was done, and
+        # nobody is left to answer. Not a bug of ours, so no 500 and no traceback in the log.
+        log.info("client disconnected", extra={"path": request.url.path, "method": request.method})
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -27,9 +27,15 @@ class _SecondaryServer(uvicorn.Server):
         yield
 
 
-def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+def _config(app: FastAPI, host: str, port: int, keep_alive_s: int) -> uvicorn.Config:
     return uvicorn.Config(
-        app, host=host, port=port, log_config=None, access_log=False, lifespan="auto"
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="auto",
+        timeout_keep_alive=keep_alive_s,
     )
 
 
@@ -37,14 +43,16 @@ async def run_servers(settings: Settings) -> None:
     """Serve until SIGINT/SIGTERM."""
     apps = create_node_apps(settings)
     server = settings.server
-    primary = uvicorn.Server(_config(apps.public, server.host, server.port))
+    primary = uvicorn.Server(_config(apps.public, server.host, server.port, server.keep_alive_s))
     secondaries = []
     if apps.management is not None and server.management_port is not None:
-        management = _config(apps.management, server.host, server.management_port)
+        management = _config(
+            apps.management, server.host, server.management_port, server.keep_alive_s
+        )
         management.lifespan = "off"
         secondaries.append(_SecondaryServer(management))
     if apps.data is not None and server.public_port is not None:
-        data = _config(apps.data, server.host, server.public_port)
+        data = _config(apps.data, server.host, server.public_port, server.keep_alive_s)
         data.lifespan = "off"
         secondaries.append(_SecondaryServer(data))
     tasks = [asyncio.create_task(secondary.serve()) for secondary in secondaries]

@@ -54,6 +54,10 @@ class ServerSection(_Section):
     management_port: int | None = Field(default=None, ge=0, le=65535)
     public_port: int | None = Field(default=None, ge=0, le=65535)
     max_body_bytes: int = Field(default=1_048_576, gt=0)
+    # How long an idle inbound connection stays open. Longer than the idle expiry of the
+    # clients that call us (httpx and our own node: 5 s and less), so a client never sends on
+    # a connection the server is closing at that moment (the request would be lost unanswered).
+    keep_alive_s: int = Field(default=20, ge=1, le=600)
 
 
 class DatabaseSection(_Section):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import httpx
@@ -80,3 +81,51 @@ async def test_chunked_body_over_limit_is_refused_with_413_when_streamed(node) -
     assert response.json()[0]["message"] == (
         f"request body exceeds {settings.server.max_body_bytes} bytes"
     )
+
+
+async def test_client_hanging_up_mid_body_is_logged_not_answered_500(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="carbonspace.errors")
+    settings = make_settings(tmp_path, database_url)
+    app = create_app(settings)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/management/v3/assets",
+        "raw_path": b"/api/management/v3/assets",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"x-api-key", settings.management.api_key.encode()),
+            (b"content-type", b"application/json"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("node", 80),
+    }
+    incoming = [
+        {"type": "http.request", "body": b'{"@id": "half', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return incoming.pop(0)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async with LifespanManager(app):
+        await app(scope, receive, send)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
+            headers = {"X-Api-Key": settings.management.api_key}
+            listed = await client.post("/api/management/v3/assets/request", headers=headers)
+
+    assert sent[0]["status"] == 499
+    assert listed.json() == []
+    assert "client disconnected" in caplog.text
+    assert "unhandled error" not in caplog.text
