@@ -33,7 +33,13 @@ class NodeContext:
             raise RuntimeError(f"feature service {name!r} is not started") from None
 
 
-def get_context(request: Request) -> NodeContext:
-    """FastAPI dependency: the context of the node that serves this request."""
+def node_context(request: Request) -> NodeContext:
+    """The context of the node that serves this request."""
     context: NodeContext = request.app.state.node
     return context
+
+
+async def get_context(request: Request) -> NodeContext:
+    """FastAPI dependency for `node_context`. It is `async` because FastAPI runs a plain `def`
+    dependency in a worker thread: a thread round trip on every request."""
+    return node_context(request)

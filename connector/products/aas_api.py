@@ -8,14 +8,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from aas_models.aas_api import Guard, build_router
-from connector.context import get_context
+from connector.context import node_context
 from connector.products._repository import DatabaseRepository
 
 __all__ = ["Guard", "build_aas_router"]
 
 
 def _repository(request: Request) -> DatabaseRepository:
-    return DatabaseRepository(get_context(request))
+    return DatabaseRepository(node_context(request))
 
 
 def build_aas_router(prefix: str, guard: Guard | None = None) -> APIRouter:
