@@ -36,7 +36,7 @@ class ReplayGuard:
         # the ORM unit of work would add a third to its cost for nothing.
         statement = insert(SeenTokenRow).values(issuer=issuer, jti=jti, expires_at=expires_at)
         try:
-            async with self._database.engine.begin() as connection:
+            async with self._database.transaction() as connection:
                 if self._database.is_postgresql:
                     await connection.execute(_ASYNC_COMMIT)
                 await connection.execute(statement)
@@ -48,7 +48,7 @@ class ReplayGuard:
         if self._last_purge is not None and now - self._last_purge < PURGE_EVERY:
             return
         self._last_purge = now
-        async with self._database.engine.begin() as connection:
+        async with self._database.transaction() as connection:
             await connection.execute(delete(SeenTokenRow).where(col(SeenTokenRow.expires_at) < now))
 
 
