@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 
+from connector._http_transport import AiohttpTransport
 from connector.clock import Clock, SystemClock
 from connector.context import NodeContext
 from connector.db import create_database, upgrade_to_head
@@ -87,7 +88,7 @@ def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps
         clock=clock or SystemClock(),
         http=httpx.AsyncClient(
             timeout=httpx.Timeout(10.0),
-            limits=httpx.Limits(max_connections=200, keepalive_expiry=OUTBOUND_IDLE_EXPIRY_S),
+            transport=AiohttpTransport(200, OUTBOUND_IDLE_EXPIRY_S),
         ),
         metrics=Metrics(),
     )
