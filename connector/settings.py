@@ -117,7 +117,7 @@ class WorkSection(_Section):
     lease_s: float = Field(default=15.0, gt=0)
     sweep_s: float = Field(default=2.0, gt=0)
     concurrency: int = Field(default=64, ge=1)
-    per_peer_concurrency: int = Field(default=8, ge=1)
+    per_peer_concurrency: int = Field(default=16, ge=1)
     max_attempts: int = Field(default=12, ge=1)
     backoff_base_s: float = Field(default=0.2, gt=0)
     backoff_max_s: float = Field(default=10.0, gt=0)

@@ -7,8 +7,9 @@ lease is free or expired: retries, and whatever a crashed node left behind.
 
 At most `concurrency` items run at once, and at most `per_peer_concurrency` of them send to the
 same counterparty: a peer that hangs until the HTTP timeout cannot take every slot, and a burst
-to one peer does not open dozens of connections whose pool bookkeeping costs more CPU than the
-messages themselves (measured: a fifth of both nodes' CPU at 100 concurrent negotiations).
+to one peer opens a bounded number of connections. At 100 concurrent negotiations between two
+nodes, 16 gave more negotiations per second than 8 (too few messages in flight to keep both
+nodes busy) and than 32 (more connections and more interleaving for the same work).
 """
 
 from __future__ import annotations
