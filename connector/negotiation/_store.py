@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -52,13 +53,29 @@ def new_pid() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
+@functools.cache
+def _by_id(model: type[SQLModel], for_update: bool) -> Any:
+    """`model` by `row_id`, built once per model: building a statement and its cache key on
+    every call cost about as much as running it."""
+    statement = select(model).where(model.id == bindparam("row_id"))  # type: ignore[attr-defined]
+    return statement.with_for_update() if for_update else statement
+
+
+@functools.cache
+def _by_consumer_pid(model: type[SQLModel]) -> Any:
+    columns: Any = model
+    return select(model).where(
+        columns.role == bindparam("role"),
+        columns.counterparty_id == bindparam("participant"),
+        columns.consumer_pid == bindparam("consumer_pid"),
+    )
+
+
 async def load_for_update(
     context: NodeContext, session: AsyncSession, model: type[M], row_id: str
 ) -> M | None:
-    statement = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
-    if context.database.is_postgresql:
-        statement = statement.with_for_update()
-    row: M | None = (await session.exec(statement)).one_or_none()
+    statement = _by_id(model, context.database.is_postgresql)
+    row: M | None = (await session.exec(statement, params={"row_id": row_id})).one_or_none()
     return row
 
 
@@ -79,13 +96,8 @@ async def by_consumer_pid(
 ) -> M | None:
     """The process `participant` started (or answered) under `consumer_pid`, in `role`: what
     makes a repeated initial message idempotent."""
-    columns: Any = model
-    statement = select(model).where(
-        columns.role == role,
-        columns.counterparty_id == participant.did,
-        columns.consumer_pid == consumer_pid,
-    )
-    row: M | None = (await session.exec(statement)).one_or_none()
+    parameters = {"role": role, "participant": participant.did, "consumer_pid": consumer_pid}
+    row: M | None = (await session.exec(_by_consumer_pid(model), params=parameters)).one_or_none()
     return row
 
 

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import and_, bindparam, delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -51,12 +51,23 @@ def new_item(
     )
 
 
+# Built once (hot path: every finished step); parameters are bound per call.
+_DELETE_LEASED = (
+    delete(WorkItem)
+    .where(
+        and_(
+            col(WorkItem.id) == bindparam("item_id"),
+            col(WorkItem.lease_owner) == bindparam("owner"),
+        )
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 async def finish(session: AsyncSession, item: WorkItem) -> None:
     """Delete a done item, only while we still hold its lease."""
     result = await session.exec(
-        delete(WorkItem)
-        .where(and_(col(WorkItem.id) == item.id, col(WorkItem.lease_owner) == item.lease_owner))
-        .execution_options(synchronize_session=False)
+        _DELETE_LEASED, params={"item_id": item.id, "owner": item.lease_owner}
     )
     if result.rowcount != 1:
         raise LeaseLostError(f"work item {item.id} is no longer leased by {item.lease_owner}")
