@@ -101,16 +101,24 @@ def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps
         _new_app(settings, context, None, "carbonspace management") if split_management else public
     )
     data = _new_app(settings, context, None, "carbonspace data plane") if split_data else public
+    # Routes are matched in the order they were included, one regex at a time: the surfaces
+    # peers call (DSP, data plane) go first, so that on a single port their requests do not
+    # walk past every management route (route matching was ~6% of a node's CPU).
     for module in modules:
         router: APIRouter | None = getattr(module, "public_router", None)
         if router is not None:
             public.include_router(router)
-        managed: APIRouter | None = getattr(module, "management_router", None)
-        if managed is not None:
-            management.include_router(managed, dependencies=[Depends(require_api_key)])
+    for module in modules:
         data_router: APIRouter | None = getattr(module, "data_router", None)
         if data_router is not None:
             data.include_router(data_router)
+    # Within the management surface, the EDC Management API v3 first: what scripts, SDKs and
+    # pollers call most; the features' own management routes have distinct prefixes.
+    v3_first = sorted(modules, key=lambda module: module.__name__ != "connector.management.api")
+    for module in v3_first:
+        managed: APIRouter | None = getattr(module, "management_router", None)
+        if managed is not None:
+            management.include_router(managed, dependencies=[Depends(require_api_key)])
     return NodeApps(
         public=public,
         management=management if split_management else None,
