@@ -93,17 +93,26 @@ async def on_initial_request(
     callback = message["callbackAddress"]
     if not callback.startswith(("http://", "https://")):
         return bad_request("callbackAddress: must be an http(s) URL")
-    async with context.database.session() as session:
-        existing = await _store.by_consumer_pid(
-            session, NegotiationRow, Role.PROVIDER, participant, message["consumerPid"]
-        )
-    if existing is not None:
-        return Ok(Reply(201, ack(existing)))
+    # A repeated request is not looked up first (a query on every request for the rare
+    # repeat): its insert meets the unique (role, requester, consumerPid) and is answered with
+    # the stored negotiation's ACK; so is a repeat whose offer no longer resolves.
     resolved = await _policy.resolve_offer(context, participant, message["offer"])
     if isinstance(resolved, Failure):
+        existing = await _requested_before(context, participant, message["consumerPid"])
+        if existing is not None:
+            return Ok(Reply(201, ack(existing)))
         return bad_request(f"offer.@id: {resolved.detail}", *resolved.details)
     decision = _decide(context, participant, message, resolved.value)
     return await _create_provider_row(context, participant, message, resolved.value, decision)
+
+
+async def _requested_before(
+    context: NodeContext, participant: Any, consumer_pid: str
+) -> NegotiationRow | None:
+    async with context.database.session() as session:
+        return await _store.by_consumer_pid(
+            session, NegotiationRow, Role.PROVIDER, participant, consumer_pid
+        )
 
 
 def _decide(

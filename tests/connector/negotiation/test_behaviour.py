@@ -174,3 +174,47 @@ async def test_negotiation_terminates_locally_when_provider_never_answers(space,
     assert isinstance(done, Ok), done
     assert done.value.error_detail.startswith("gave up after retries: peer unreachable")
     assert done.value.provider_pid is None
+
+
+async def test_repeated_initial_request_gets_the_same_negotiation_even_after_offer_withdrawn(
+    space, database_url
+):
+    provider = await space.node("provider", database_url)
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    offer = await catalog_offer(consumer, provider, "asset-1")
+    request = {
+        "@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
+        "@type": "ContractRequestMessage",
+        "consumerPid": "urn:uuid:00000000-0000-4000-8000-000000000001",
+        "offer": offer,
+        "callbackAddress": consumer.dsp,
+    }
+
+    async def send():
+        return await consumer.context.http.post(
+            provider.dsp + "/negotiations/request",
+            json=request,
+            headers=await dsp_headers(consumer, provider),
+        )
+
+    first = await send()
+    again = await send()
+    withdrawn = await provider.management.delete("/v3/contractdefinitions/asset-1-definition")
+    assert withdrawn.status_code == 204, withdrawn.text
+    after_withdrawal = await send()
+
+    assert first.status_code == again.status_code == after_withdrawal.status_code == 201
+    pids = {answer.json()["providerPid"] for answer in (first, again, after_withdrawal)}
+    assert len(pids) == 1
+    listed = await provider.management.post("/v3/contractnegotiations/request", json={})
+    assert [n["@id"] for n in listed.json()] == list(pids)
+
+    other = dict(request, consumerPid="urn:uuid:00000000-0000-4000-8000-000000000002")
+    refused = await consumer.context.http.post(
+        provider.dsp + "/negotiations/request",
+        json=other,
+        headers=await dsp_headers(consumer, provider),
+    )
+    assert refused.status_code == 400
+    assert "no longer offered" in refused.text
