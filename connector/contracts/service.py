@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from catalog import (
@@ -99,21 +100,30 @@ def _offer_definition(
     return OfferDefinition(row.id, access_policy, contract_policy, selector)
 
 
+# Built once: every contract request resolves its offer through these (bound per call).
+_ALL_DEFINITIONS = select(ContractDefinitionRow)
+_DEFINITION_BY_ID = select(ContractDefinitionRow).where(
+    col(ContractDefinitionRow.id) == bindparam("definition_id")
+)
+_POLICIES_BY_ID = select(PolicyDefinitionRow).where(
+    col(PolicyDefinitionRow.id).in_(bindparam("ids", expanding=True))
+)
+
+
 async def offer_definitions(
     context: NodeContext, definition_id: str | None = None
 ) -> list[OfferDefinition]:
     """Every contract definition (or the one named) with both policies readable."""
     async with context.database.session() as session:
-        query = select(ContractDefinitionRow)
-        if definition_id is not None:
-            query = query.where(col(ContractDefinitionRow.id) == definition_id)
-        definitions = (await session.exec(query)).all()
+        if definition_id is None:
+            definitions = (await session.exec(_ALL_DEFINITIONS)).all()
+        else:
+            named = {"definition_id": definition_id}
+            definitions = (await session.exec(_DEFINITION_BY_ID, params=named)).all()
         policy_ids = {d.access_policy_id for d in definitions} | {
             d.contract_policy_id for d in definitions
         }
-        rows = await session.exec(
-            select(PolicyDefinitionRow).where(col(PolicyDefinitionRow.id).in_(policy_ids))
-        )
+        rows = await session.exec(_POLICIES_BY_ID, params={"ids": sorted(policy_ids)})
         policies = {p.id: p for p in rows.all()}
     out = [_offer_definition(row, policies) for row in sorted(definitions, key=lambda d: d.id)]
     return [d for d in out if d is not None]

@@ -56,7 +56,12 @@ class InlineCursor:
         self._cursor.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
-        await _retry_busy(lambda: self._cursor.execute(sql, parameters or ()))
+        try:  # the common case, without the retry loop's closure and coroutine
+            self._cursor.execute(sql, parameters or ())
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != _SQLITE_BUSY:
+                raise
+            await _retry_busy(lambda: self._cursor.execute(sql, parameters or ()))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import col
 
 from connector.dsp import PeerReply, join_url, send_message
@@ -117,18 +117,25 @@ async def _request(context: NodeContext, item: WorkItem) -> Step:
     return await _finish_with_pid(context, item, provider_pid)
 
 
+# Built once (every negotiation passes here); bound per call.
+_SET_PROVIDER_PID = (
+    update(NegotiationRow)
+    .where(
+        col(NegotiationRow.id) == bindparam("row_id"),
+        col(NegotiationRow.provider_pid).is_(None),
+    )
+    .values(provider_pid=bindparam("pid"))
+    .execution_options(synchronize_session=False)
+)
+
+
 async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: str) -> Done:
     """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
     (no version bump): the provider's next message, which may arrive first and set the same
     pid, is not made stale by it."""
     async with context.database.session() as session:
         await session.exec(
-            update(NegotiationRow)
-            .where(
-                col(NegotiationRow.id) == item.subject_id,
-                col(NegotiationRow.provider_pid).is_(None),
-            )
-            .values(provider_pid=provider_pid)
+            _SET_PROVIDER_PID, params={"row_id": item.subject_id, "pid": provider_pid}
         )
         await finish(session, item)
         await session.commit()
