@@ -57,7 +57,8 @@ _DELETE_LEASED = (
     .where(
         and_(
             col(WorkItem.id) == bindparam("item_id"),
-            col(WorkItem.lease_owner) == bindparam("owner"),
+            # null-safe: an item run without a lease (owner None) is finished too
+            col(WorkItem.lease_owner).is_not_distinct_from(bindparam("owner")),
         )
     )
     .execution_options(synchronize_session=False)
