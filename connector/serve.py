@@ -12,7 +12,7 @@ import socket
 from collections.abc import Callable, Iterator
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from connector.app import create_node_apps
 from connector.observability import configure_logging
@@ -41,7 +41,7 @@ class _SecondaryServer(uvicorn.Server):
         yield
 
 
-def _config(app: FastAPI, host: str, port: int, keep_alive_s: int) -> uvicorn.Config:
+def _config(app: ASGIApp, host: str, port: int, keep_alive_s: int) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from connector.app import create_app
 from connector.demo._companies import COMPANIES, Company
@@ -90,7 +90,7 @@ def port_free(port: int) -> bool:
     return True
 
 
-async def _serve(app: FastAPI, port: int) -> tuple[_Server, asyncio.Task[None]]:
+async def _serve(app: ASGIApp, port: int) -> tuple[_Server, asyncio.Task[None]]:
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
     )

@@ -54,7 +54,7 @@ async def management_client(
             f"`carbonspace serve {settings.node_dir}` (peers call it back during negotiation)"
         )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
+    async with app.lifespan():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://node", headers=headers, timeout=timeout_s

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from connector.app import create_app
+from connector.app import create_app, create_node_apps
 from tests.conftest import make_settings
 
 
@@ -129,3 +129,43 @@ async def test_client_hanging_up_mid_body_is_logged_not_answered_500(
     assert listed.json() == []
     assert "client disconnected" in caplog.text
     assert "unhandled error" not in caplog.text
+
+
+async def test_single_port_serves_every_surface_in_its_own_shape(node) -> None:
+    client, settings = node
+    key = {"X-Api-Key": settings.management.api_key}
+    assert (await client.get("/health")).status_code == 200
+    assert (await client.get("/.well-known/dspace-version")).status_code == 200
+    assert (await client.get("/api/management/node", headers=key)).status_code == 200
+    no_token = await client.get("/api/public/submodels")
+    assert no_token.status_code == 401
+    assert "messages" in no_token.json()  # the AAS API's Result, from the data-plane app
+    unknown = await client.get("/nowhere")
+    assert unknown.status_code == 404
+    assert "error" in unknown.json()  # the protocol surface's plain shape
+    documented = (await client.get("/openapi.json")).json()["paths"]
+    assert "/api/management/v3/assets" in documented
+
+
+async def test_split_ports_keep_management_and_data_off_the_protocol_port(
+    tmp_path: Path, database_url: str
+) -> None:
+    settings = make_settings(
+        tmp_path, database_url, server={"management_port": 9181, "public_port": 9182}
+    )
+    apps = create_node_apps(settings)
+    assert apps.management is not None and apps.data is not None
+    key = {"X-Api-Key": settings.management.api_key}
+    async with (
+        LifespanManager(apps.public),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=apps.public), base_url="http://p"
+        ) as protocol,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=apps.management), base_url="http://m"
+        ) as management,
+    ):
+        assert (await protocol.get("/api/management/node", headers=key)).status_code == 404
+        assert (await protocol.get("/api/public/submodels")).status_code == 404
+        assert (await protocol.get("/.well-known/dspace-version")).status_code == 200
+        assert (await management.get("/api/management/node", headers=key)).status_code == 200
