@@ -5,13 +5,14 @@ and a write that never gets the lock fails with SQLite's own error instead of ha
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from connector.db import _inline_sqlite, create_database
+from connector.db import Database, _inline_sqlite, create_database
 
 
 async def _table(url: str) -> None:
@@ -101,12 +102,20 @@ async def test_connections_are_inline_for_file_urls_only(tmp_path: Path) -> None
         await database.dispose()
 
 
-async def test_session_commits_rolls_back_on_error_and_returns_its_connection(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+async def items(tmp_path: Path) -> AsyncIterator[Database]:
+    """An inline SQLite database with the `item` table."""
     url = f"sqlite:///{tmp_path / 'node.db'}"
     await _table(url)
     database = create_database(url)
+    yield database
+    await database.dispose()
+
+
+async def test_session_commits_rolls_back_on_error_and_returns_its_connection(
+    items: Database,
+) -> None:
+    database = items
     async with database.session() as session:
         await session.exec(text("INSERT INTO item VALUES ('kept')"))
         await session.commit()
@@ -125,17 +134,14 @@ async def test_session_commits_rolls_back_on_error_and_returns_its_connection(
         names = (await session.exec(text("SELECT name FROM item ORDER BY name"))).all()
     assert [name for (name,) in names] == ["committed", "kept"]
     assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
-    await database.dispose()
 
 
 async def test_closing_an_inline_session_does_not_wait_behind_other_tasks(
-    tmp_path: Path,
+    items: Database,
 ) -> None:
     # SQLAlchemy's own `async with` closes in a separate shielded task: two trips through a
     # busy loop's ready queue (~10 ms a session under load). Inline, the close runs in place.
-    url = f"sqlite:///{tmp_path / 'node.db'}"
-    await _table(url)
-    database = create_database(url)
+    database = items
     others_ran = False
 
     async def other() -> None:
@@ -150,4 +156,3 @@ async def test_closing_an_inline_session_does_not_wait_behind_other_tasks(
         await connection.execute(text("INSERT INTO item VALUES ('two')"))
     assert not others_ran
     await pending
-    await database.dispose()
