@@ -28,17 +28,20 @@ _SQLITE_BUSY = 5
 T = TypeVar("T")
 
 
-async def _retry_busy(call: Callable[[], T]) -> T:
-    """`call()`, retried while SQLite says the database is locked by another connection."""
+async def _retry_busy(call: Callable[[], T], *, found_locked: bool = False) -> T:
+    """`call()`, retried while SQLite says the database is locked by another connection;
+    `found_locked`: the caller's own first attempt already was, so wait before trying again."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + BUSY_TIMEOUT_S
     delay = _FIRST_BACKOFF_S
     while True:
-        try:
-            return call()
-        except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode != _SQLITE_BUSY or loop.time() + delay > deadline:
-                raise
+        if not found_locked:
+            try:
+                return call()
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != _SQLITE_BUSY or loop.time() + delay > deadline:
+                    raise
+        found_locked = False
         await asyncio.sleep(delay)
         delay = min(delay * 2, _MAX_BACKOFF_S)
 
@@ -61,7 +64,9 @@ class InlineCursor:
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode != _SQLITE_BUSY:
                 raise
-            await _retry_busy(lambda: self._cursor.execute(sql, parameters or ()))
+            await _retry_busy(
+                lambda: self._cursor.execute(sql, parameters or ()), found_locked=True
+            )
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
