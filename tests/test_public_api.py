@@ -139,7 +139,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "list_audit",
     ],
     "connector.db": [
+        "AnyTransaction",
         "Database",
+        "Unit",
         "create_database",
         "current_revision",
         "head_revision",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.db._inline_sqlite import InlineConnection, inline_connector
+from connector.db.unit import Unit, open_unit
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,24 @@ class Database:
             await connection.begin()
             yield connection
             await connection.commit()
+        finally:
+            await connection.close()
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        """A `Unit`: a Core transaction with explicit row operations (`connector.db.unit`),
+        committed only by `unit.commit()`."""
+        if not self.inline:
+            async with self.engine.connect() as connection:
+                await connection.begin()
+                async with open_unit(connection, lock_rows=self.is_postgresql) as unit:
+                    yield unit
+            return
+        connection = await self.engine.connect()
+        try:
+            await connection.begin()
+            async with open_unit(connection, lock_rows=False) as unit:
+                yield unit
         finally:
             await connection.close()
 

@@ -9,8 +9,7 @@ import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
+from connector.db import AnyTransaction
 from connector.dsp import join_url
 from connector.negotiation import _counter, _policy, _store
 from connector.negotiation._counter import CounterAction
@@ -44,7 +43,7 @@ def is_our_offer(row: NegotiationRow) -> bool:
 
 def offer_item(
     context: NodeContext,
-    session: AsyncSession,
+    session: AnyTransaction,
     row: NegotiationRow,
     initial_callback: str | None = None,
 ) -> WorkItem:
@@ -60,7 +59,7 @@ def offer_item(
     return enqueue(context, session, KIND, row.id, "offer", payload)
 
 
-def accept_item(context: NodeContext, session: AsyncSession, row: NegotiationRow) -> WorkItem:
+def accept_item(context: NodeContext, session: AnyTransaction, row: NegotiationRow) -> WorkItem:
     """Consumer: the prepared ACCEPTED event (ACCEPTED recorded by the caller)."""
     provider_pid = row.provider_pid or ""
     url = join_url(row.counterparty_address, "negotiations", provider_pid, "events")
@@ -70,7 +69,7 @@ def accept_item(context: NodeContext, session: AsyncSession, row: NegotiationRow
 
 
 def on_offer(
-    context: NodeContext, session: AsyncSession, row: NegotiationRow, message: dict[str, Any]
+    context: NodeContext, session: AnyTransaction, row: NegotiationRow, message: dict[str, Any]
 ) -> list[WorkItem] | Failure:
     """Consumer, REQUESTED -> OFFERED: an offer with exactly the terms we requested is
     accepted at once (ACCEPTED recorded now); anything else waits for the operator."""
@@ -91,7 +90,7 @@ def on_offer(
 
 async def on_counter_request(
     context: NodeContext,
-    session: AsyncSession,
+    session: AnyTransaction,
     row: NegotiationRow,
     participant: Any,
     message: dict[str, Any],
@@ -116,7 +115,7 @@ async def on_counter_request(
 
 
 def _offer_back(
-    context: NodeContext, session: AsyncSession, row: NegotiationRow, definition: Any
+    context: NodeContext, session: AnyTransaction, row: NegotiationRow, definition: Any
 ) -> WorkItem:
     offer_id = our_offer_id(row, answering=row.offer_id)
     row.offer = _policy.offer_document(
@@ -128,7 +127,7 @@ def _offer_back(
 
 
 def on_accepted(
-    context: NodeContext, session: AsyncSession, row: NegotiationRow, participant: Any
+    context: NodeContext, session: AnyTransaction, row: NegotiationRow, participant: Any
 ) -> list[WorkItem]:
     """Provider, OFFERED -> ACCEPTED: the consumer accepted our offer; if our offer's policy
     admits it (scope contract.negotiation) the agreement is decided now, else terminated."""

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from catalog import parse_offer_id
+from connector.db import Unit
 from connector.dsp import check_pids, join_url
 from connector.negotiation import _branch, _counter, _policy, _store
 from connector.negotiation._store import retry_stale
@@ -169,25 +170,22 @@ async def _create_provider_row(
 ) -> Ok[Reply] | Failure:
     row = _provider_row(context, participant, message, resolved)
     pid = row.id
-    async with context.database.session() as session:
-        session.add(row)
-        if decision.allowed:
-            # Our next move is decided now: record it with the request (one commit); the
-            # work loop sends the agreement right after. The ACK still reads REQUESTED.
-            item = agree_now(context, session, row)
-        else:
-            reason = "; ".join(decision.reasons) or "policy denied"
-            item = enqueue(context, session, KIND, pid, "terminate", {"reason": reason})
-        try:
-            await _store.commit_and_dispatch(context, session, [item], [pid])
-        except IntegrityError:
-            await session.rollback()
-            existing = await _store.by_consumer_pid(
-                session, NegotiationRow, Role.PROVIDER, participant, row.consumer_pid
-            )
-            if existing is None:
-                raise
-            return Ok(Reply(201, ack(existing)))
+    try:
+        async with context.database.unit() as unit:
+            unit.add(row)
+            if decision.allowed:
+                # Our next move is decided now: record it with the request (one commit); the
+                # work loop sends the agreement right after. The ACK still reads REQUESTED.
+                item = agree_now(context, unit, row)
+            else:
+                reason = "; ".join(decision.reasons) or "policy denied"
+                item = enqueue(context, unit, KIND, pid, "terminate", {"reason": reason})
+            await _store.commit_and_dispatch(context, unit, [item], [pid])
+    except IntegrityError:
+        existing = await _requested_before(context, participant, row.consumer_pid)
+        if existing is None:
+            raise
+        return Ok(Reply(201, ack(existing)))
     return Ok(Reply(201, contract_negotiation(pid, row.consumer_pid, _S.REQUESTED)))
 
 
@@ -257,8 +255,8 @@ async def on_message(
     message: dict[str, Any],
 ) -> Ok[Reply] | Failure:
     """Any message addressed to an existing negotiation, provider or consumer side."""
-    async with context.database.session() as session:
-        row = await _store.load_for_update(context, session, NegotiationRow, pid)
+    async with context.database.unit() as unit:
+        row = await unit.get(NegotiationRow, pid, for_update=True)
         if row is None or row.counterparty_id != participant.did:
             return not_found(f"negotiation {pid} not found")
         if row.role == Role.PROVIDER and row.consumer_pid == row.id:
@@ -275,15 +273,15 @@ async def on_message(
         if new_state is None:
             return bad_request(f"{kind.value} is not allowed in state {state} ({row.role})")
         row.state = new_state
-        applied = await _apply(context, session, row, participant, kind, message)
+        applied = await _apply(context, unit, row, participant, kind, message)
         if isinstance(applied, Failure):
             return applied
         follow = _FOLLOW_UP.get(kind)
         if follow is not None:  # our answer is decided: record it in the same commit
             row.state = sent_move(Role(row.role), new_state, follow) or new_state
         row.updated_at = context.clock.now()
-        session.add(row)
-        await _store.commit_and_dispatch(context, session, applied, [row.id])
+        await unit.save(row)
+        await _store.commit_and_dispatch(context, unit, applied, [row.id])
     return Ok(Reply(200))
 
 
@@ -307,7 +305,7 @@ def _is_duplicate(row: NegotiationRow, kind: NegotiationMessage, message: dict[s
 
 async def _apply(
     context: NodeContext,
-    session: AsyncSession,
+    unit: Unit,
     row: NegotiationRow,
     participant: Any,
     kind: NegotiationMessage,
@@ -316,18 +314,18 @@ async def _apply(
     """The effect of an allowed move (`row.state` is already the new state; the branch
     handlers may record our answer's state too); the work it starts."""
     if kind is _M.AGREEMENT:
-        return await _accept_agreement(context, session, row, message)
+        return _accept_agreement(context, unit, row, message)
     if kind is _M.VERIFICATION:
         url = join_url(row.counterparty_address, "negotiations", row.consumer_pid, "events")
         event = negotiation_event(row.id, row.consumer_pid, "FINALIZED")
         payload = _store.prepared(url, row.counterparty_id, event)
-        return [enqueue(context, session, KIND, row.id, "finalize", payload)]
+        return [enqueue(context, unit, KIND, row.id, "finalize", payload)]
     if kind is _M.ACCEPTED_EVENT:
-        return _branch.on_accepted(context, session, row, participant)
+        return _branch.on_accepted(context, unit, row, participant)
     if kind is _M.OFFER:
-        return _branch.on_offer(context, session, row, message)
+        return _branch.on_offer(context, unit, row, message)
     if kind is _M.REQUEST:
-        return await _branch.on_counter_request(context, session, row, participant, message)
+        return await _branch.on_counter_request(context, unit, row, participant, message)
     if kind is _M.FINALIZED_EVENT and row.agreement_id is None:
         return bad_request("FINALIZED: no agreement was received for this negotiation")
     if kind is _M.TERMINATION:
@@ -336,15 +334,15 @@ async def _apply(
     return []
 
 
-async def _accept_agreement(
-    context: NodeContext, session: AsyncSession, row: NegotiationRow, message: dict[str, Any]
+def _accept_agreement(
+    context: NodeContext, unit: Unit, row: NegotiationRow, message: dict[str, Any]
 ) -> list[WorkItem] | Failure:
     """Consumer: the agreement must be the offer we asked for, between the right parties."""
     agreement = message["agreement"]
     problems = _agreement_problems(context, row, agreement, message.get("@context"))
     if problems:
         return bad_request("the agreement does not match the requested offer", *problems)
-    session.add(
+    unit.add(
         AgreementRow(
             id=agreement["@id"],
             negotiation_id=row.id,
@@ -362,7 +360,7 @@ async def _accept_agreement(
     )
     verification = agreement_verification(row.provider_pid, row.consumer_pid)
     payload = _store.prepared(url, row.counterparty_id, verification)
-    return [enqueue(context, session, KIND, row.id, "verify", payload)]
+    return [enqueue(context, unit, KIND, row.id, "verify", payload)]
 
 
 def _agreement_problems(

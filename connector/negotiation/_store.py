@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlalchemy import bindparam
@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from connector.db import AnyTransaction, Unit
 from connector.outcome import Failure, Ok, bad_request
 from connector.work import WorkItem, dispatch, signals
 
@@ -72,10 +73,15 @@ def _by_consumer_pid(model: type[SQLModel]) -> Any:
 
 
 async def load_for_update(
-    context: NodeContext, session: AsyncSession, model: type[M], row_id: str
+    context: NodeContext, transaction: AnyTransaction, model: type[M], row_id: str
 ) -> M | None:
+    """The row to change, locked on PostgreSQL. Through a `Unit` it is a plain instance to
+    `unit.save`; through a session, an ORM instance the commit flushes."""
+    if isinstance(transaction, Unit):
+        return await transaction.get(model, row_id, for_update=True)
     statement = _by_id(model, context.database.is_postgresql)
-    row: M | None = (await session.exec(statement, params={"row_id": row_id})).one_or_none()
+    params = {"row_id": row_id}
+    row: M | None = (await transaction.exec(statement, params=params)).one_or_none()
     return row
 
 
@@ -103,18 +109,22 @@ async def by_consumer_pid(
 
 async def commit_and_dispatch(
     context: NodeContext,
-    session: AsyncSession,
+    transaction: AnyTransaction,
     items: Sequence[WorkItem] = (),
     changed: Sequence[str] = (),
 ) -> None:
     """Commit, then hand the new work to the loop and wake whoever waits on `changed` rows
-    (with the row's new state as the hint, when the row is in this session)."""
+    (with the row's new state as the hint, when the row was written in this transaction)."""
+    if isinstance(transaction, Unit):
+        written: Iterable[Any] = transaction.written
+    else:
+        written = transaction.identity_map.values()
     states: dict[str, str] = {}
-    for row in session.identity_map.values():
+    for row in written:
         row_id = getattr(row, "id", None)
         if isinstance(row_id, str) and row_id in changed and hasattr(row, "state"):
             states[row_id] = str(row.state)
-    await session.commit()
+    await transaction.commit()
     dispatch(context, items)
     for key in changed:
         signals(context).notify(key, states.get(key))

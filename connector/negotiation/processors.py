@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
-from sqlmodel import col
 
 from connector.dsp import PeerReply, join_url, send_message
 from connector.negotiation import _store, schemas
@@ -21,9 +20,8 @@ from connector.negotiation.states import TERMINAL, NegotiationState, Role
 from connector.work import Done, Retry, Step, WorkItem, enqueue, finish
 
 if TYPE_CHECKING:
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     from connector.context import NodeContext
+    from connector.db import AnyTransaction
 
 _S = NegotiationState
 
@@ -36,18 +34,18 @@ async def _finish(
     follow_up: tuple[str, dict[str, Any]] | None = None,
 ) -> Done:
     """Delete the item; optionally change the row and enqueue a follow-up, in one commit."""
-    async with context.database.session() as session:
+    async with context.database.unit() as unit:
         items = []
         if change is not None or follow_up is not None:
-            row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+            row = await unit.get(NegotiationRow, item.subject_id, for_update=True)
             if row is not None and change is not None:
                 change(row)
                 row.updated_at = context.clock.now()
-                session.add(row)
+                await unit.save(row)
             if row is not None and follow_up is not None:
-                items.append(enqueue(context, session, KIND, row.id, *follow_up))
-        await finish(session, item)
-        await _store.commit_and_dispatch(context, session, items, [item.subject_id])
+                items.append(enqueue(context, unit, KIND, row.id, *follow_up))
+        await finish(unit, item)
+        await _store.commit_and_dispatch(context, unit, items, [item.subject_id])
     return Done()
 
 
@@ -61,8 +59,8 @@ async def _move(
 ) -> NegotiationRow | None:
     """Record our own move before sending (idempotent: already at `to` is fine). None when the
     negotiation is gone or elsewhere (e.g. terminated meanwhile)."""
-    async with context.database.session() as session:
-        row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+    async with context.database.unit() as unit:
+        row = await unit.get(NegotiationRow, item.subject_id, for_update=True)
         if row is None or (row.state != to and row.state not in allowed):
             return None
         if row.state != to:
@@ -70,8 +68,8 @@ async def _move(
             row.updated_at = context.clock.now()
             if change is not None:
                 change(row)
-            session.add(row)
-            await _store.commit_and_dispatch(context, session, [], [row.id])
+            await unit.save(row)
+            await _store.commit_and_dispatch(context, unit, [], [row.id])
         return row
 
 
@@ -117,15 +115,13 @@ async def _request(context: NodeContext, item: WorkItem) -> Step:
     return await _finish_with_pid(context, item, provider_pid)
 
 
+_NEGOTIATIONS = NegotiationRow.__table__  # type: ignore[attr-defined]
+
 # Built once (every negotiation passes here); bound per call.
 _SET_PROVIDER_PID = (
-    update(NegotiationRow)
-    .where(
-        col(NegotiationRow.id) == bindparam("row_id"),
-        col(NegotiationRow.provider_pid).is_(None),
-    )
+    update(_NEGOTIATIONS)
+    .where(_NEGOTIATIONS.c.id == bindparam("row_id"), _NEGOTIATIONS.c.provider_pid.is_(None))
     .values(provider_pid=bindparam("pid"))
-    .execution_options(synchronize_session=False)
 )
 
 
@@ -133,12 +129,10 @@ async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: s
     """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
     (no version bump): the provider's next message, which may arrive first and set the same
     pid, is not made stale by it."""
-    async with context.database.session() as session:
-        await session.exec(
-            _SET_PROVIDER_PID, params={"row_id": item.subject_id, "pid": provider_pid}
-        )
-        await finish(session, item)
-        await session.commit()
+    async with context.database.unit() as unit:
+        await unit.execute(_SET_PROVIDER_PID, {"row_id": item.subject_id, "pid": provider_pid})
+        await finish(unit, item)
+        await unit.commit()
     return Done()
 
 
@@ -148,20 +142,20 @@ async def _agree(context: NodeContext, item: WorkItem) -> Step:
     ready = _store.prepared_send(item)
     if ready is not None:
         return await _outcome(context, item, await send_message(context, "POST", *ready))
-    async with context.database.session() as session:
-        row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+    async with context.database.unit() as unit:
+        row = await unit.get(NegotiationRow, item.subject_id, for_update=True)
         if row is None or row.state not in (_S.REQUESTED, _S.ACCEPTED, _S.AGREED):
             row = None
         elif row.state != _S.AGREED:
             agreement = agreement_for(context, row)
-            session.add(agreement_row(context, row, agreement))
+            unit.add(agreement_row(context, row, agreement))
             row.agreement_id = agreement["@id"]
             row.state = _S.AGREED
             row.updated_at = context.clock.now()
-            session.add(row)
-            await _store.commit_and_dispatch(context, session, [], [row.id])
+            await unit.save(row)
+            await _store.commit_and_dispatch(context, unit, [], [row.id])
         else:
-            stored = await session.get(AgreementRow, row.agreement_id or "")
+            stored = await unit.get(AgreementRow, row.agreement_id or "")
             agreement = dict(stored.policy) if stored is not None else {}
     if row is None:
         return await _finish(context, item)
@@ -185,7 +179,7 @@ def agreement_for(context: NodeContext, row: NegotiationRow) -> dict[str, Any]:
     }
 
 
-def agree_now(context: NodeContext, session: AsyncSession, row: NegotiationRow) -> WorkItem:
+def agree_now(context: NodeContext, session: AnyTransaction, row: NegotiationRow) -> WorkItem:
     """Provider: the agreement on the current offer, stored with AGREED and the prepared
     ContractAgreementMessage, in the caller's transaction (our answer is decided now)."""
     agreement = agreement_for(context, row)
@@ -251,8 +245,8 @@ async def _send_while(
     """The row and the prepared message, when the row is still where the step left it (a
     re-run after the negotiation moved on sends nothing)."""
     ready = _store.prepared_send(item)
-    async with context.database.session() as session:
-        row = await session.get(NegotiationRow, item.subject_id)
+    async with context.database.unit() as unit:
+        row = await unit.get(NegotiationRow, item.subject_id)
     if ready is None or row is None or not still(row):
         return None
     return row, ready
@@ -298,30 +292,30 @@ async def _offer(context: NodeContext, item: WorkItem) -> Step:
     consumer_pid = reply.body.get("consumerPid") if isinstance(reply.body, dict) else None
     if not isinstance(consumer_pid, str) or not consumer_pid:
         return await _finish(context, item, _terminated("the consumer's ACK has no consumerPid"))
-    async with context.database.session() as session:
-        await session.exec(
-            update(NegotiationRow)
+    async with context.database.unit() as unit:
+        await unit.execute(
+            update(_NEGOTIATIONS)
             .where(
-                col(NegotiationRow.id) == item.subject_id,
-                col(NegotiationRow.consumer_pid) == item.subject_id,
+                _NEGOTIATIONS.c.id == item.subject_id,
+                _NEGOTIATIONS.c.consumer_pid == item.subject_id,
             )
             .values(consumer_pid=consumer_pid)
         )
-        await finish(session, item)
-        await session.commit()
+        await finish(unit, item)
+        await unit.commit()
     return Done()
 
 
 async def _terminate(context: NodeContext, item: WorkItem) -> Step:
     """Either role: record TERMINATED with the reason, tell the peer (its errors are ignored)."""
     reason = str(item.payload.get("reason") or "terminated")
-    async with context.database.session() as session:
-        row = await _store.load_for_update(context, session, NegotiationRow, item.subject_id)
+    async with context.database.unit() as unit:
+        row = await unit.get(NegotiationRow, item.subject_id, for_update=True)
         if row is not None and row.state not in TERMINAL:
             _terminated(reason)(row)
             row.updated_at = context.clock.now()
-            session.add(row)
-            await _store.commit_and_dispatch(context, session, [], [row.id])
+            await unit.save(row)
+            await _store.commit_and_dispatch(context, unit, [], [row.id])
     if row is None or row.provider_pid is None:
         return await _finish(context, item)
     peer_pid = row.consumer_pid if row.role == Role.PROVIDER else row.provider_pid

@@ -85,13 +85,13 @@ async def request_contract(
         created_at=now,
         updated_at=now,
     )
-    async with context.database.session() as session:
-        session.add(row)
+    async with context.database.unit() as unit:
+        unit.add(row)
         message = contract_request(pid, row.offer, callback_address(context))
         url = join_url(row.counterparty_address, "negotiations", "request")
         payload = _store.prepared(url, counterparty_id, message)
-        item = enqueue(context, session, KIND, pid, "request", payload)
-        await _store.commit_and_dispatch(context, session, [item], [pid])
+        item = enqueue(context, unit, KIND, pid, "request", payload)
+        await _store.commit_and_dispatch(context, unit, [item], [pid])
     return Ok(row)
 
 

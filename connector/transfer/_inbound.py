@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.assets.models import AssetRow
+from connector.db import Unit
 from connector.dsp import check_pids
 from connector.negotiation import (
     TRANSFER,
@@ -23,7 +24,6 @@ from connector.negotiation import (
     by_consumer_pid,
     commit_and_dispatch,
     evaluate_for,
-    load_for_update,
     new_pid,
     retry_stale,
     row_for_peer,
@@ -152,23 +152,23 @@ async def _create(
 ) -> Ok[Reply] | Failure:
     row = _provider_row(context, participant, message, agreement)
     pid = row.id
-    async with context.database.session() as session:
-        session.add(row)
-        if problem is None:
-            row.state = _S.STARTED  # decided now, recorded with the request; ACK: REQUESTED
-            asset = await session.get(AssetRow, row.asset_id)
-            payload = {"start": start_payload(row, asset.data_address if asset else {})}
-            item = enqueue(context, session, KIND, pid, "start", payload)
-        else:
-            item = enqueue(context, session, KIND, pid, "terminate", {"reason": problem})
-        try:
-            await commit_and_dispatch(context, session, [item], [pid])
-        except IntegrityError:
-            await session.rollback()
+    try:
+        async with context.database.unit() as unit:
+            unit.add(row)
+            if problem is None:
+                row.state = _S.STARTED  # decided now, recorded with the request; ACK: REQUESTED
+                asset = await unit.get(AssetRow, row.asset_id)
+                payload = {"start": start_payload(row, asset.data_address if asset else {})}
+                item = enqueue(context, unit, KIND, pid, "start", payload)
+            else:
+                item = enqueue(context, unit, KIND, pid, "terminate", {"reason": problem})
+            await commit_and_dispatch(context, unit, [item], [pid])
+    except IntegrityError:
+        async with context.database.session() as session:
             existing = await _existing(session, participant, row.consumer_pid)
-            if existing is None:
-                raise
-            return Ok(Reply(201, ack(existing)))
+        if existing is None:
+            raise
+        return Ok(Reply(201, ack(existing)))
     return Ok(Reply(201, transfer_process(pid, row.consumer_pid, _S.REQUESTED)))
 
 
@@ -181,8 +181,8 @@ async def on_message(
     message: dict[str, Any],
 ) -> Ok[Reply] | Failure:
     """Start / completion / suspension / termination of an existing transfer, either role."""
-    async with context.database.session() as session:
-        row = await load_for_update(context, session, TransferRow, pid)
+    async with context.database.unit() as unit:
+        row = await unit.get(TransferRow, pid, for_update=True)
         if row is None or row.counterparty_id != participant.did:
             return not_found(f"transfer process {pid} not found")
         problem = check_pids(row, message)
@@ -194,30 +194,30 @@ async def on_message(
             if state in _DUPLICATE_STATES.get(kind, ()):
                 return Ok(Reply(200))
             return bad_request(f"{kind.value} is not allowed in state {state} ({row.role})")
-        applied = await _apply(context, session, row, kind, message)
+        applied = await _apply(context, unit, row, kind, message)
         if isinstance(applied, Failure):
             return applied
         row.state = new_state
         row.updated_at = context.clock.now()
-        session.add(row)
-        await commit_and_dispatch(context, session, applied, [row.id])
+        await unit.save(row)
+        await commit_and_dispatch(context, unit, applied, [row.id])
     return Ok(Reply(200))
 
 
 async def _apply(
     context: NodeContext,
-    session: AsyncSession,
+    unit: Unit,
     row: TransferRow,
     kind: TransferMessage,
     message: dict[str, Any],
 ) -> list[WorkItem] | Failure:
     if kind is _M.START and row.role == Role.PROVIDER:
-        return [enqueue(context, session, KIND, row.id, "start")]
+        return [enqueue(context, unit, KIND, row.id, "start")]
     if kind is _M.START:
         edr = edr_from_address(row, message.get("dataAddress"), context.clock.now())
         if isinstance(edr, Failure):
             return edr
-        await store_edr(session, edr.value)
+        await store_edr(unit, edr.value)
         row.provider_pid = row.provider_pid or message["providerPid"]
     if kind in (_M.TERMINATION, _M.SUSPENSION):
         reasons = "; ".join(str(reason) for reason in message.get("reason", ()))

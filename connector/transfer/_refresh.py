@@ -13,9 +13,8 @@ from connector.transfer.models import EdrRow, TransferRow
 from connector.transfer.schemas import HTTP_ENDPOINT_TYPE, endpoint_properties
 
 if TYPE_CHECKING:
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     from connector.context import NodeContext
+    from connector.db import Unit
 
 
 def edr_from_address(row: TransferRow, address: Any, now: datetime) -> Ok[EdrRow] | Failure:
@@ -49,11 +48,11 @@ def edr_from_address(row: TransferRow, address: Any, now: datetime) -> Ok[EdrRow
     )
 
 
-async def store_edr(session: AsyncSession, edr: EdrRow) -> None:
+async def store_edr(unit: Unit, edr: EdrRow) -> None:
     """Insert or replace the EDR of a transfer (a resumed transfer brings a new one)."""
-    existing = await session.get(EdrRow, edr.transfer_id)
+    existing = await unit.get(EdrRow, edr.transfer_id, for_update=True)
     if existing is None:
-        session.add(edr)
+        unit.add(edr)
         return
     for field in (
         "endpoint",
@@ -65,7 +64,7 @@ async def store_edr(session: AsyncSession, edr: EdrRow) -> None:
         "updated_at",
     ):
         setattr(existing, field, getattr(edr, field))
-    session.add(existing)
+    await unit.save(existing)
 
 
 async def refresh_edr(context: NodeContext, edr: EdrRow) -> Ok[EdrRow] | Failure:

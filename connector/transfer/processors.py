@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
-from sqlmodel import col
+from sqlalchemy import bindparam, update
 
 from connector.assets.models import AssetRow
 from connector.dataplane import issue_edr
@@ -43,27 +42,27 @@ async def _finish(
     notify_reason: str | None = None,
 ) -> Done:
     """Delete the item; optionally change the row and tell the peer we terminated."""
-    async with context.database.session() as session:
+    async with context.database.unit() as unit:
         items = []
         if change is not None:
-            row = await load_for_update(context, session, TransferRow, item.subject_id)
+            row = await unit.get(TransferRow, item.subject_id, for_update=True)
             if row is not None:
                 change(row)
                 row.updated_at = context.clock.now()
-                session.add(row)
+                await unit.save(row)
                 if notify_reason is not None:
                     items.append(
                         enqueue(
                             context,
-                            session,
+                            unit,
                             KIND,
                             row.id,
                             "terminate",
                             {"reason": notify_reason, "notify_only": True},
                         )
                     )
-        await finish(session, item)
-        await commit_and_dispatch(context, session, items, [item.subject_id])
+        await finish(unit, item)
+        await commit_and_dispatch(context, unit, items, [item.subject_id])
     return Done()
 
 
@@ -88,8 +87,8 @@ async def _outcome(
 
 
 async def _load(context: NodeContext, item: WorkItem) -> TransferRow | None:
-    async with context.database.session() as session:
-        return await session.get(TransferRow, item.subject_id)
+    async with context.database.unit() as unit:
+        return await unit.get(TransferRow, item.subject_id)
 
 
 async def _request(context: NodeContext, item: WorkItem) -> Step:
@@ -114,18 +113,24 @@ async def _request(context: NodeContext, item: WorkItem) -> Step:
     return await _finish_with_pid(context, item, provider_pid)
 
 
+_TRANSFERS = TransferRow.__table__  # type: ignore[attr-defined]
+
+# Built once (every transfer passes here); bound per call.
+_SET_PROVIDER_PID = (
+    update(_TRANSFERS)
+    .where(_TRANSFERS.c.id == bindparam("row_id"), _TRANSFERS.c.provider_pid.is_(None))
+    .values(provider_pid=bindparam("pid"))
+)
+
+
 async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: str) -> Done:
     """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
     (no version bump): the provider's next message, which may arrive first and set the same
     pid, is not made stale by it."""
-    async with context.database.session() as session:
-        await session.exec(
-            update(TransferRow)
-            .where(col(TransferRow.id) == item.subject_id, col(TransferRow.provider_pid).is_(None))
-            .values(provider_pid=provider_pid)
-        )
-        await finish(session, item)
-        await session.commit()
+    async with context.database.unit() as unit:
+        await unit.execute(_SET_PROVIDER_PID, {"row_id": item.subject_id, "pid": provider_pid})
+        await finish(unit, item)
+        await unit.commit()
     return Done()
 
 
@@ -222,13 +227,13 @@ async def _notify(context: NodeContext, item: WorkItem, action: str) -> Step:
 async def _terminate(context: NodeContext, item: WorkItem) -> Step:
     """Record TERMINATED (if not yet), then tell the peer; its error answers are ignored."""
     reason = str(item.payload.get("reason") or "terminated")
-    async with context.database.session() as session:
-        row = await load_for_update(context, session, TransferRow, item.subject_id)
+    async with context.database.unit() as unit:
+        row = await unit.get(TransferRow, item.subject_id, for_update=True)
         if row is not None and row.state not in TERMINAL:
             _terminated(reason)(row)
             row.updated_at = context.clock.now()
-            session.add(row)
-            await commit_and_dispatch(context, session, [], [row.id])
+            await unit.save(row)
+            await commit_and_dispatch(context, unit, [], [row.id])
     return await _notify(context, item, "termination")
 
 

@@ -21,9 +21,8 @@ from connector.work._signals import Signals, signals
 from connector.work.models import WorkItem
 
 if TYPE_CHECKING:
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     from connector.context import NodeContext
+    from connector.db import AnyTransaction
 
 __all__ = [
     "PROCESSORS_KEY",
@@ -61,13 +60,14 @@ def _loop(context: NodeContext) -> WorkLoop | None:
 
 def enqueue(
     context: NodeContext,
-    session: AsyncSession,
+    session: AnyTransaction,
     kind: str,
     subject_id: str,
     action: str,
     payload: dict[str, Any] | None = None,
 ) -> WorkItem:
-    """Add a step to the caller's transaction, leased to this node's loop when it runs."""
+    """Add a step to the caller's transaction (a session or a `Unit`), leased to this node's
+    loop when it runs."""
     loop = _loop(context)
     item = new_item(
         kind,

@@ -82,9 +82,10 @@ async def test_catalog_hides_dataset_and_request_is_refused_when_access_denied(s
     assert "peer answered 400" in row.error_detail
 
 
-async def _stalled(space, database_url):
+async def _stalled(space, database_url, provider_backoff_s=0.2):
     """A negotiation whose agreement cannot reach the consumer (consumer host unreachable)."""
-    provider = await space.node("provider", database_url)
+    backoff = {"work": {"backoff_base_s": provider_backoff_s}}
+    provider = await space.node("provider", database_url, extra=backoff)
     consumer = await space.node("consumer")
     await space.publish(provider, "asset-1")
     offer = await catalog_offer(consumer, provider, "asset-1")
@@ -97,11 +98,25 @@ async def _stalled(space, database_url):
         return row.provider_pid
 
     pid = await until(provider_pid)
+    # stalled: the provider has tried to send the agreement and failed at least once
+    await until(lambda: _retried(provider, pid))
     return provider, consumer, started.value.id, pid
 
 
+async def _retried(node, subject_id):
+    """The node's work item for `subject_id`, once it has failed at least one attempt."""
+    async with node.context.database.session() as session:
+        item = (
+            await session.exec(WorkItem.__table__.select().where(WorkItem.subject_id == subject_id))
+        ).first()
+    return item if item is not None and item.attempts >= 1 else None
+
+
 async def test_both_sides_terminate_when_consumer_terminates_midway(space, database_url):
-    provider, consumer, consumer_pid, provider_pid = await _stalled(space, database_url)
+    # the provider retries its agreement only after 30 s: the consumer's termination, sent
+    # at once, reaches it first however slow the machine
+    stalled = await _stalled(space, database_url, provider_backoff_s=30.0)
+    provider, consumer, consumer_pid, provider_pid = stalled
     terminated = await terminate_negotiation(consumer.context, consumer_pid, "changed my mind")
     assert isinstance(terminated, Ok)
     space.router.down.clear()
@@ -135,16 +150,7 @@ async def test_negotiation_completes_when_provider_comes_back(space, database_ur
     space.router.down.add(provider.host)
     started = await request_contract(consumer.context, provider.dsp, provider.did, offer)
 
-    async def retried():
-        async with consumer.context.database.session() as session:
-            item = (
-                await session.exec(
-                    WorkItem.__table__.select().where(WorkItem.subject_id == started.value.id)
-                )
-            ).first()
-        return item if item is not None and item.attempts >= 1 else None
-
-    await until(retried)
+    await until(lambda: _retried(consumer, started.value.id))
     space.router.down.clear()
     done = await wait_for_negotiation(consumer.context, started.value.id, timeout_s=20)
     assert isinstance(done, Ok), done

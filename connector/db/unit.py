@@ -1,0 +1,177 @@
+"""A transaction with explicit row operations in SQLAlchemy Core, for the hot paths (one DSP
+message, one work step) where the ORM session's unit of work cost more than the statements:
+a one-row insert transaction took ~1.2 ms of CPU through the session and ~0.5 ms through Core
+on the same inline SQLite connection (docs/performance.md "Negotiation").
+
+Rows are still the SQLModel table classes, so the state machines read and change them as
+before; only persistence is explicit:
+
+    async with database.unit() as unit:
+        row = await unit.get(NegotiationRow, pid, for_update=True)
+        row.state = "AGREED"
+        await unit.save(row)            # versioned UPDATE now (StaleDataError if it lost)
+        unit.add(WorkItem(...))         # INSERT at commit, in order
+        await unit.commit()             # inserts, COMMIT, then the after-commit callbacks
+
+A block left without `commit()` (an early return, an exception) is rolled back, as with a
+session. Rows loaded here are not in any session: never `session.add` them (that would
+INSERT them again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import inspect as inspect_model
+from sqlalchemy.orm.exc import StaleDataError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
+    from sqlalchemy.ext.asyncio import AsyncConnection
+    from sqlalchemy.sql import Executable
+
+M = TypeVar("M")
+
+
+class _Mapping:
+    """What Core needs to read and write one table class, built once per class."""
+
+    def __init__(self, model: type[Any]) -> None:
+        mapper = inspect_model(model)
+        self.table: Table = mapper.local_table
+        # (column name, attribute name): they differ where a model renames a column
+        self.fields = [(prop.columns[0].key, prop.key) for prop in mapper.column_attrs]
+        self.attribute_of = dict(self.fields)
+        (primary,) = mapper.primary_key
+        self.primary_key = primary.key
+        self.version = mapper.version_id_col.key if mapper.version_id_col is not None else None
+        self.manager = mapper.class_manager
+        self.insert = insert(self.table)
+        key = self.table.c[self.primary_key]
+        self.select = select(self.table).where(key == bindparam("_key"))
+        self.select_for_update = self.select.with_for_update()
+        changed: dict[str, Any] = {
+            column: bindparam(column)
+            for column, _ in self.fields
+            if column not in (self.primary_key, self.version)
+        }
+        statement = update(self.table).where(key == bindparam("_key"))
+        if self.version is not None:
+            version = self.table.c[self.version]
+            statement = statement.where(version == bindparam("_expected"))
+            changed[self.version] = bindparam(self.version)
+        self.update = statement.values(changed)
+
+    def values(self, row: Any) -> dict[str, Any]:
+        return {column: getattr(row, attribute) for column, attribute in self.fields}
+
+    def instance(self, values: Any) -> Any:
+        """A model instance from a result row, the way the ORM's loader builds one (no
+        validation: the values come from our own table)."""
+        row = self.manager.new_instance()
+        row.__dict__.update({self.attribute_of[key]: value for key, value in values.items()})
+        return row
+
+
+_MAPPINGS: dict[type[Any], _Mapping] = {}
+
+
+def _mapping(model: type[Any]) -> _Mapping:
+    mapping = _MAPPINGS.get(model)
+    if mapping is None:
+        mapping = _MAPPINGS[model] = _Mapping(model)
+    return mapping
+
+
+class Unit:
+    """One transaction on a Core connection (see the module docstring)."""
+
+    def __init__(self, connection: AsyncConnection, *, lock_rows: bool) -> None:
+        self.connection = connection
+        self._lock_rows = lock_rows  # SELECT ... FOR UPDATE (PostgreSQL)
+        self._pending: list[Any] = []
+        self._after_commit: list[Callable[[], None]] = []
+        self.written: list[Any] = []  # rows added or saved, for after-commit hints
+        self.committed = False
+
+    def add(self, row: Any) -> None:
+        """INSERT `row` at commit (in the order added)."""
+        self._pending.append(row)
+        self.written.append(row)
+
+    async def get(self, model: type[M], key: Any, *, for_update: bool = False) -> M | None:
+        """The row with primary key `key`, locked on PostgreSQL when `for_update`."""
+        mapping = _mapping(model)
+        statement = mapping.select_for_update if for_update and self._lock_rows else mapping.select
+        found = (await self.connection.execute(statement, {"_key": key})).mappings().first()
+        return None if found is None else mapping.instance(found)
+
+    async def save(self, row: Any) -> None:
+        """UPDATE every column of `row` now; a versioned model's update is conditional on the
+        version it was read with, and bumps it (StaleDataError when another transaction
+        changed the row first: `retry_stale` re-runs the caller)."""
+        await self.flush()  # a row added earlier in this unit must exist first
+        mapping = _mapping(type(row))
+        values = mapping.values(row)
+        values["_key"] = values[mapping.primary_key]
+        if mapping.version is not None:
+            values["_expected"] = values[mapping.version]
+            values[mapping.version] = values["_expected"] + 1
+        result = await self.connection.execute(mapping.update, values)
+        if result.rowcount != 1:
+            raise StaleDataError(
+                f"{mapping.table.name} {values['_key']}: changed by another transaction"
+            )
+        if mapping.version is not None:
+            setattr(row, mapping.attribute_of[mapping.version], values[mapping.version])
+        self.written.append(row)
+
+    async def execute(self, statement: Executable, params: Any = None) -> CursorResult[Any]:
+        """A Core statement in this transaction (after the pending inserts)."""
+        await self.flush()
+        return await self.connection.execute(statement, params)
+
+    async def flush(self) -> None:
+        """Run the pending inserts now (consecutive rows of one table in one executemany)."""
+        pending, self._pending = self._pending, []
+        batch: list[dict[str, Any]] = []
+        mapping: _Mapping | None = None
+        for row in pending:
+            current = _mapping(type(row))
+            if mapping is not None and current is not mapping:
+                await self._insert(mapping, batch)
+                batch = []
+            mapping = current
+            batch.append(current.values(row))
+        if mapping is not None:
+            await self._insert(mapping, batch)
+
+    async def _insert(self, mapping: _Mapping, rows: list[dict[str, Any]]) -> None:
+        # one row as a plain execute: executemany costs more for a single parameter set
+        await self.connection.execute(mapping.insert, rows[0] if len(rows) == 1 else rows)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction has committed (not at all if it does not)."""
+        self._after_commit.append(callback)
+
+    async def commit(self) -> None:
+        await self.flush()
+        await self.connection.commit()
+        self.committed = True
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+
+@asynccontextmanager
+async def open_unit(connection: AsyncConnection, *, lock_rows: bool) -> AsyncIterator[Unit]:
+    """A `Unit` on `connection` (already begun); rolled back unless committed."""
+    unit = Unit(connection, lock_rows=lock_rows)
+    try:
+        yield unit
+    finally:
+        if not unit.committed:
+            await connection.rollback()
