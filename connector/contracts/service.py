@@ -33,6 +33,7 @@ from catalog import (
     policy_digest,
 )
 from connector.assets import all_assets, asset_entry, get_asset
+from connector.assets.models import AssetRow
 from connector.context import NodeContext
 from connector.contracts.models import ContractDefinitionRow, PolicyDefinitionRow
 from connector.outcome import Failure, Ok, bad_request, not_found
@@ -114,17 +115,17 @@ async def offer_definitions(
     context: NodeContext, definition_id: str | None = None
 ) -> list[OfferDefinition]:
     """Every contract definition (or the one named) with both policies readable."""
-    async with context.database.session() as session:
+    async with context.database.unit() as unit:
         if definition_id is None:
-            definitions = (await session.exec(_ALL_DEFINITIONS)).all()
+            definitions = await unit.all(ContractDefinitionRow, _ALL_DEFINITIONS)
         else:
             named = {"definition_id": definition_id}
-            definitions = (await session.exec(_DEFINITION_BY_ID, params=named)).all()
+            definitions = await unit.all(ContractDefinitionRow, _DEFINITION_BY_ID, named)
         policy_ids = {d.access_policy_id for d in definitions} | {
             d.contract_policy_id for d in definitions
         }
-        rows = await session.exec(_POLICIES_BY_ID, params={"ids": sorted(policy_ids)})
-        policies = {p.id: p for p in rows.all()}
+        ids = {"ids": sorted(policy_ids)}
+        policies = {p.id: p for p in await unit.all(PolicyDefinitionRow, _POLICIES_BY_ID, ids)}
     out = [_offer_definition(row, policies) for row in sorted(definitions, key=lambda d: d.id)]
     return [d for d in out if d is not None]
 
@@ -222,8 +223,8 @@ async def resolve_offer(
     if definition is None:
         return bad_request(f"offer {offer_id!r} is no longer offered")
     visible = admitted([definition], participant_context(context, participant))
-    async with context.database.session() as session:
-        row = await get_asset(session, minted.asset_id)
+    async with context.database.unit() as unit:
+        row = await unit.get(AssetRow, minted.asset_id)
     dataset = make_dataset(asset_entry(row), visible, data_service(context)) if row else None
     if dataset is None or policy_digest(definition.contract_policy) != minted.digest:
         return bad_request(f"offer {offer_id!r} is not available to {participant.did}")

@@ -109,6 +109,14 @@ class Unit:
         found = (await self.connection.execute(statement, {"_key": key})).mappings().first()
         return None if found is None else mapping.instance(found)
 
+    async def all(self, model: type[M], statement: Executable, params: Any = None) -> list[M]:
+        """Instances of `model` from `statement`, a SELECT of its table's columns (such as
+        `select(model).where(...)`)."""
+        await self.flush()
+        mapping = _mapping(model)
+        result = await self.connection.execute(statement, params)
+        return [mapping.instance(found) for found in result.mappings()]
+
     async def save(self, row: Any) -> None:
         """UPDATE every column of `row` now; a versioned model's update is conditional on the
         version it was read with, and bumps it (StaleDataError when another transaction

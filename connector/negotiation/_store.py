@@ -140,20 +140,33 @@ async def query_rows(
 ) -> Ok[list[M]] | Failure:
     """Equality filters on column names, EDC-style paging and sorting (`(field, ASC|DESC)`)."""
     columns = model.__table__.columns  # type: ignore[attr-defined]
-    statement = select(model)
-    for field, value in (filters or {}).items():
+    filters = filters or {}
+    for field in filters:
         if field not in columns:
             return bad_request(f"filter: unknown field {field!r}")
-        statement = statement.where(columns[field] == value)
     if sort is not None:
-        field, order = sort
-        if field not in columns:
-            return bad_request(f"sortField: unknown field {field!r}")
-        column = columns[field]
-        statement = statement.order_by(column.desc() if order.upper() == "DESC" else column.asc())
+        if sort[0] not in columns:
+            return bad_request(f"sortField: unknown field {sort[0]!r}")
+        sort = (sort[0], "DESC" if sort[1].upper() == "DESC" else "ASC")
     if offset < 0 or limit < 1:
         return bad_request("offset must be >= 0 and limit >= 1")
-    statement = statement.offset(offset).limit(limit)
-    async with context.database.session() as session:
-        rows = list(await session.exec(statement))
+    statement = _query(model, tuple(filters), sort)
+    params = {f"filter_{field}": value for field, value in filters.items()}
+    params.update(query_offset=offset, query_limit=limit)
+    async with context.database.unit() as unit:
+        rows = await unit.all(model, statement, params)
     return Ok(rows)
+
+
+@functools.cache
+def _query(model: type[SQLModel], fields: tuple[str, ...], sort: tuple[str, str] | None) -> Any:
+    """The SELECT of a query's shape, built once (management clients poll with the same one);
+    filter values and paging are bound per call."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    statement = select(model.__table__)  # type: ignore[attr-defined]
+    for field in fields:
+        statement = statement.where(columns[field] == bindparam(f"filter_{field}"))
+    if sort is not None:
+        column = columns[sort[0]]
+        statement = statement.order_by(column.desc() if sort[1] == "DESC" else column.asc())
+    return statement.offset(bindparam("query_offset")).limit(bindparam("query_limit"))

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import col, select
 
 from connector.db import Database, create_database, upgrade_to_head
 from connector.negotiation import NegotiationRow
@@ -161,3 +162,17 @@ async def test_a_statement_sees_the_rows_added_before_it(database: Database) -> 
         await unit.commit()
     async with database.session() as session:
         assert await session.get(WorkItem, item.id) is None
+
+
+async def test_all_builds_instances_from_a_select_of_the_model(database: Database) -> None:
+    async with database.unit() as unit:
+        for pid in ("urn:uuid:a", "urn:uuid:b", "urn:uuid:c"):
+            unit.add(_negotiation(pid))
+        await unit.commit()
+    query = select(NegotiationRow).where(col(NegotiationRow.id) != "urn:uuid:b")
+    async with database.unit() as unit:
+        rows = await unit.all(NegotiationRow, query.order_by(col(NegotiationRow.id)))
+    assert [(row.id, row.state, row.offer["@id"]) for row in rows] == [
+        ("urn:uuid:a", "REQUESTED", "offer-1"),
+        ("urn:uuid:c", "REQUESTED", "offer-1"),
+    ]
