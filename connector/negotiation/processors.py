@@ -94,6 +94,23 @@ async def _outcome(
     return await _finish(context, item, _terminated(reason), follow_up)
 
 
+async def _send_prepared(
+    context: NodeContext,
+    item: WorkItem,
+    ready: tuple[str, str, dict[str, Any]],
+    recorded: NegotiationState,
+) -> Step:
+    """Send a message prepared with the move to `recorded`. A retry first checks that the
+    negotiation is still there (terminated meanwhile: nothing is sent); the first attempt runs
+    right after that commit and skips the read."""
+    if item.attempts > 0:
+        async with context.database.unit() as unit:
+            row = await unit.get(NegotiationRow, item.subject_id)
+        if row is None or row.state != recorded:
+            return await _finish(context, item)
+    return await _outcome(context, item, await send_message(context, "POST", *ready))
+
+
 async def _request(context: NodeContext, item: WorkItem) -> Step:
     """Consumer: send the initial ContractRequestMessage; store the providerPid from the ACK."""
     ready = _store.prepared_send(item)
@@ -141,7 +158,7 @@ async def _agree(context: NodeContext, item: WorkItem) -> Step:
     ContractAgreementMessage."""
     ready = _store.prepared_send(item)
     if ready is not None:
-        return await _outcome(context, item, await send_message(context, "POST", *ready))
+        return await _send_prepared(context, item, ready, _S.AGREED)
     async with context.database.unit() as unit:
         row = await unit.get(NegotiationRow, item.subject_id, for_update=True)
         if row is None or row.state not in (_S.REQUESTED, _S.ACCEPTED, _S.AGREED):
@@ -211,7 +228,7 @@ async def _verify(context: NodeContext, item: WorkItem) -> Step:
     """Consumer: record VERIFIED, send ContractAgreementVerificationMessage."""
     ready = _store.prepared_send(item)
     if ready is not None:
-        return await _outcome(context, item, await send_message(context, "POST", *ready))
+        return await _send_prepared(context, item, ready, _S.VERIFIED)
     row = await _move(context, item, frozenset({_S.AGREED}), _S.VERIFIED)
     if row is None or row.provider_pid is None:
         return await _finish(context, item)
@@ -228,7 +245,7 @@ async def _finalize(context: NodeContext, item: WorkItem) -> Step:
     """Provider: record FINALIZED, send the FINALIZED event."""
     ready = _store.prepared_send(item)
     if ready is not None:
-        return await _outcome(context, item, await send_message(context, "POST", *ready))
+        return await _send_prepared(context, item, ready, _S.FINALIZED)
     row = await _move(context, item, frozenset({_S.VERIFIED}), _S.FINALIZED)
     if row is None:
         return await _finish(context, item)
