@@ -169,3 +169,16 @@ async def test_split_ports_keep_management_and_data_off_the_protocol_port(
         assert (await protocol.get("/api/public/submodels")).status_code == 404
         assert (await protocol.get("/.well-known/dspace-version")).status_code == 200
         assert (await management.get("/api/management/node", headers=key)).status_code == 200
+
+
+def test_fastapi_native_telemetry_is_on_only_where_opentelemetry_is_configured() -> None:
+    from connector.app import native_telemetry
+
+    assert native_telemetry({}) == {"tracing": False, "metrics": False, "logs": False}
+    assert native_telemetry({"PATH": "/usr/bin"}) == {
+        "tracing": False,
+        "metrics": False,
+        "logs": False,
+    }
+    assert native_telemetry({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"}) is None
+    assert native_telemetry({"FASTAPI_OTEL_AUTO_CONFIGURE": "true"}) is None
