@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from connector.db import Database, create_database, upgrade_to_head
 from connector.settings import Settings, settings_from_mapping
 
 POSTGRES_URL_ENV = "CARBONSPACE_TEST_POSTGRES_URL"
@@ -60,6 +61,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
     finally:
         _drop_postgres_database(name)
+
+
+@pytest.fixture
+async def migrated_database(database_url: str) -> AsyncIterator[Database]:
+    """A `Database` on `database_url` with the schema migrated to head; disposed after."""
+    database = create_database(database_url)
+    await upgrade_to_head(database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 def make_settings(node_dir: Path, database_url: str = "", **sections: dict[str, Any]) -> Settings:

@@ -5,7 +5,6 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 
-from connector.db import Database, create_database, upgrade_to_head
+from connector.db import Database
 from connector.negotiation import NegotiationRow
 from connector.work import WorkItem
 from connector.work._queue import new_item
@@ -22,13 +21,8 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    database = create_database(database_url)
-    await upgrade_to_head(database)
-    try:
-        yield database
-    finally:
-        await database.dispose()
+def database(migrated_database: Database) -> Database:
+    return migrated_database
 
 
 def _negotiation(pid: str = "urn:uuid:n1") -> NegotiationRow:

@@ -5,11 +5,9 @@ FixedClock; nothing sleeps."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from connector.db import create_database, upgrade_to_head
 from connector.work import LeaseLostError, WorkItem, backoff_s, finish
 from connector.work._queue import claim_due, new_item, reschedule
 
@@ -17,13 +15,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def database(database_url: str, tmp_path: Path):
-    database = create_database(database_url)
-    await upgrade_to_head(database)
-    try:
-        yield database
-    finally:
-        await database.dispose()
+def database(migrated_database):
+    return migrated_database
 
 
 async def _add(database, *items: WorkItem) -> None:
