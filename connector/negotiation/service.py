@@ -40,7 +40,8 @@ def offer_for_request(offer: dict[str, Any]) -> Ok[dict[str, Any]] | Failure:
         return bad_request("offer: must be a JSON object")
     if not isinstance(offer.get("@id"), str) or not offer["@id"]:
         return bad_request("offer.@id: the offer id from the catalog is required")
-    if read_policy(offer, offer.get("@context")) is None:
+    policy = read_policy(offer, offer.get("@context"))
+    if policy is None:
         return bad_request("offer: not a readable ODRL policy")
     target = offer.get("target") or offer.get("odrl:target")
     if isinstance(target, dict):
@@ -50,7 +51,6 @@ def offer_for_request(offer: dict[str, Any]) -> Ok[dict[str, Any]] | Failure:
     if "@context" in offer or any(key.startswith("odrl:") for key in offer):
         from policies import to_dsp
 
-        policy = read_policy(offer, offer.get("@context"))
         compact = to_dsp(policy, catenax_terms=False)
         compact["@id"] = offer["@id"]
     else:
