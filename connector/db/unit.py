@@ -104,6 +104,7 @@ class Unit:
 
     async def get(self, model: type[M], key: Any, *, for_update: bool = False) -> M | None:
         """The row with primary key `key`, locked on PostgreSQL when `for_update`."""
+        await self.flush()  # rows added earlier in this unit are found too
         mapping = _mapping(model)
         statement = mapping.select_for_update if for_update and self._lock_rows else mapping.select
         found = (await self.connection.execute(statement, {"_key": key})).mappings().first()

@@ -73,15 +73,12 @@ def _by_consumer_pid(model: type[SQLModel]) -> Any:
 
 
 async def load_for_update(
-    context: NodeContext, transaction: AnyTransaction, model: type[M], row_id: str
+    context: NodeContext, session: AsyncSession, model: type[M], row_id: str
 ) -> M | None:
-    """The row to change, locked on PostgreSQL. Through a `Unit` it is a plain instance to
-    `unit.save`; through a session, an ORM instance the commit flushes."""
-    if isinstance(transaction, Unit):
-        return await transaction.get(model, row_id, for_update=True)
+    """The row to change in an ORM session, locked on PostgreSQL (a `Unit` has `get(...,
+    for_update=True)`)."""
     statement = _by_id(model, context.database.is_postgresql)
-    params = {"row_id": row_id}
-    row: M | None = (await transaction.exec(statement, params=params)).one_or_none()
+    row: M | None = (await session.exec(statement, params={"row_id": row_id})).one_or_none()
     return row
 
 
