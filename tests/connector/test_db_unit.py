@@ -170,3 +170,10 @@ async def test_all_builds_instances_from_a_select_of_the_model(database: Databas
         ("urn:uuid:a", "REQUESTED", "offer-1"),
         ("urn:uuid:c", "REQUESTED", "offer-1"),
     ]
+
+
+async def test_get_finds_a_row_added_earlier_in_the_same_unit(database: Database) -> None:
+    async with database.unit() as unit:
+        unit.add(_negotiation())
+        found = await unit.get(NegotiationRow, "urn:uuid:n1", for_update=True)
+        assert found is not None and found.state == "REQUESTED"
