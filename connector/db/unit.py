@@ -11,7 +11,7 @@ before; only persistence is explicit:
         row.state = "AGREED"
         await unit.save(row)            # versioned UPDATE now (StaleDataError if it lost)
         unit.add(WorkItem(...))         # INSERT at commit, in order
-        await unit.commit()             # inserts, COMMIT, then the after-commit callbacks
+        await unit.commit()             # pending inserts, then COMMIT
 
 A block left without `commit()` (an early return, an exception) is rolled back, as with a
 session. Rows loaded here are not in any session: never `session.add` them (that would
@@ -20,7 +20,7 @@ INSERT them again).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -93,7 +93,6 @@ class Unit:
         self.connection = connection
         self._lock_rows = lock_rows  # SELECT ... FOR UPDATE (PostgreSQL)
         self._pending: list[Any] = []
-        self._after_commit: list[Callable[[], None]] = []
         self.written: list[Any] = []  # rows added or saved, for after-commit hints
         self.committed = False
 
@@ -162,17 +161,10 @@ class Unit:
         # one row as a plain execute: executemany costs more for a single parameter set
         await self.connection.execute(mapping.insert, rows[0] if len(rows) == 1 else rows)
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Run `callback` once the transaction has committed (not at all if it does not)."""
-        self._after_commit.append(callback)
-
     async def commit(self) -> None:
         await self.flush()
         await self.connection.commit()
         self.committed = True
-        callbacks, self._after_commit = self._after_commit, []
-        for callback in callbacks:
-            callback()
 
 
 @asynccontextmanager

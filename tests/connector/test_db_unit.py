@@ -132,20 +132,6 @@ async def test_get_of_an_unknown_key_is_none(database: Database) -> None:
         assert await unit.get(NegotiationRow, "urn:uuid:missing") is None
 
 
-async def test_after_commit_callbacks_run_once_committed_and_never_on_rollback(
-    database: Database,
-) -> None:
-    calls: list[str] = []
-    async with database.unit() as unit:
-        unit.after_commit(lambda: calls.append("rolled back"))
-    async with database.unit() as unit:
-        unit.add(_negotiation())
-        unit.after_commit(lambda: calls.append("committed"))
-        assert calls == []
-        await unit.commit()
-    assert calls == ["committed"]
-
-
 async def test_a_statement_sees_the_rows_added_before_it(database: Database) -> None:
     item = new_item("negotiation", "urn:uuid:n1", "request", NOW)
     items = WorkItem.__table__  # type: ignore[attr-defined]
