@@ -235,6 +235,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "commit_and_dispatch",
         "counter_offer",
         "evaluate_for",
+        "finish_with_provider_pid",
         "get_agreement",
         "get_negotiation",
         "load_for_update",

@@ -20,6 +20,7 @@ from connector.negotiation._policy import (
 from connector.negotiation._store import (
     by_consumer_pid,
     commit_and_dispatch,
+    finish_with_provider_pid,
     load_for_update,
     new_pid,
     prepared,
@@ -63,6 +64,7 @@ __all__ = [
     "commit_and_dispatch",
     "counter_offer",
     "evaluate_for",
+    "finish_with_provider_pid",
     "get_agreement",
     "get_negotiation",
     "load_for_update",

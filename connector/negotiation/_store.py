@@ -9,14 +9,14 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.db import AnyTransaction, Unit
 from connector.outcome import Failure, Ok, bad_request
-from connector.work import WorkItem, dispatch, signals
+from connector.work import WorkItem, dispatch, finish, signals
 
 # The payload of a step that sends a message belongs to the work loop (it reads the peer off it);
 # re-exported here for the state machines.
@@ -102,6 +102,29 @@ async def by_consumer_pid(
     parameters = {"role": role, "participant": participant.did, "consumer_pid": consumer_pid}
     row: M | None = (await session.exec(_by_consumer_pid(model), params=parameters)).one_or_none()
     return row
+
+
+@functools.cache
+def _set_provider_pid(model: type[SQLModel]) -> Any:
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.provider_pid.is_(None))
+        .values(provider_pid=bindparam("pid"))
+    )
+
+
+async def finish_with_provider_pid(
+    context: NodeContext, model: type[SQLModel], item: WorkItem, provider_pid: str
+) -> None:
+    """Consumer, after the provider's ACK: store its pid on our `model` row and delete the
+    work item, in one commit. A plain conditional UPDATE (no version bump): the provider's
+    next message, which may arrive first and set the same pid, is not made stale by it."""
+    async with context.database.unit() as unit:
+        params = {"row_id": item.subject_id, "pid": provider_pid}
+        await unit.execute(_set_provider_pid(model), params)
+        await finish(unit, item)
+        await unit.commit()
 
 
 async def commit_and_dispatch(

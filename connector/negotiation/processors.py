@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 
 from connector.dsp import PeerReply, join_url, send_message
 from connector.negotiation import _store, schemas
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from connector.db import AnyTransaction
 
 _S = NegotiationState
+_NEGOTIATIONS = NegotiationRow.__table__  # type: ignore[attr-defined]
 
 
 @retry_stale
@@ -129,27 +130,7 @@ async def _request(context: NodeContext, item: WorkItem) -> Step:
     if not isinstance(provider_pid, str) or not provider_pid:
         return await _finish(context, item, _terminated("the provider's ACK has no providerPid"))
 
-    return await _finish_with_pid(context, item, provider_pid)
-
-
-_NEGOTIATIONS = NegotiationRow.__table__  # type: ignore[attr-defined]
-
-# Built once (every negotiation passes here); bound per call.
-_SET_PROVIDER_PID = (
-    update(_NEGOTIATIONS)
-    .where(_NEGOTIATIONS.c.id == bindparam("row_id"), _NEGOTIATIONS.c.provider_pid.is_(None))
-    .values(provider_pid=bindparam("pid"))
-)
-
-
-async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: str) -> Done:
-    """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
-    (no version bump): the provider's next message, which may arrive first and set the same
-    pid, is not made stale by it."""
-    async with context.database.unit() as unit:
-        await unit.execute(_SET_PROVIDER_PID, {"row_id": item.subject_id, "pid": provider_pid})
-        await finish(unit, item)
-        await unit.commit()
+    await _store.finish_with_provider_pid(context, NegotiationRow, item, provider_pid)
     return Done()
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, update
-
 from connector.assets.models import AssetRow
 from connector.dataplane import issue_edr
 from connector.dsp import PeerReply, join_url, send_message
@@ -18,6 +16,7 @@ from connector.negotiation import (
     Role,
     callback_address,
     commit_and_dispatch,
+    finish_with_provider_pid,
     load_for_update,
     prepared_send,
     retry_stale,
@@ -110,27 +109,7 @@ async def _request(context: NodeContext, item: WorkItem) -> Step:
     if not isinstance(provider_pid, str) or not provider_pid:
         return await _finish(context, item, _terminated("the provider's ACK has no providerPid"))
 
-    return await _finish_with_pid(context, item, provider_pid)
-
-
-_TRANSFERS = TransferRow.__table__  # type: ignore[attr-defined]
-
-# Built once (every transfer passes here); bound per call.
-_SET_PROVIDER_PID = (
-    update(_TRANSFERS)
-    .where(_TRANSFERS.c.id == bindparam("row_id"), _TRANSFERS.c.provider_pid.is_(None))
-    .values(provider_pid=bindparam("pid"))
-)
-
-
-async def _finish_with_pid(context: NodeContext, item: WorkItem, provider_pid: str) -> Done:
-    """Store the provider's pid from the ACK and delete the item. A plain conditional UPDATE
-    (no version bump): the provider's next message, which may arrive first and set the same
-    pid, is not made stale by it."""
-    async with context.database.unit() as unit:
-        await unit.execute(_SET_PROVIDER_PID, {"row_id": item.subject_id, "pid": provider_pid})
-        await finish(unit, item)
-        await unit.commit()
+    await finish_with_provider_pid(context, TransferRow, item, provider_pid)
     return Done()
 
 
