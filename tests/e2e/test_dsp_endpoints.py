@@ -17,7 +17,6 @@ from tests.e2e.test_dsp_exchange import (
     space,  # noqa: F401
     start_negotiation,
 )
-from tests.support.nodes import authority  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 

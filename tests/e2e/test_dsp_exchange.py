@@ -19,7 +19,7 @@ from connector.dsp import SCHEMA_BY_TYPE, schema_problems
 from connector.identity import init_node
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.e2e._dsp_proxy import NodeProxy
-from tests.support.nodes import RunningNode, authority, free_port, start_node  # noqa: F401
+from tests.support.nodes import RunningNode, free_port, start_node
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def databases(database_url: str) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture
-def space(tmp_path: Path, authority, databases) -> Iterator[Callable[[str], Node]]:  # noqa: F811
+def space(tmp_path: Path, authority, databases) -> Iterator[Callable[[str], Node]]:
     started: list[Node] = []
     urls = iter(databases)
 

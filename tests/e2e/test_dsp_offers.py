@@ -26,7 +26,7 @@ from tests.e2e.test_dsp_exchange import (  # noqa: F401
     state_of,
     until,
 )
-from tests.support.nodes import authority, carbonspace_command  # noqa: F401
+from tests.support.nodes import carbonspace_command
 
 pytestmark = pytest.mark.e2e
 

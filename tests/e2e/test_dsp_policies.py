@@ -21,7 +21,6 @@ from tests.e2e.test_dsp_exchange import (
     state_of,
     until,
 )
-from tests.support.nodes import authority  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 

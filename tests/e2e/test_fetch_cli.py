@@ -14,10 +14,8 @@ from connector.settings import load_settings
 from tests.e2e._footprints import publish_sample_footprint
 from tests.support.nodes import (
     RunningNode,
-    authority,  # noqa: F401
     carbonspace_command,
     create_node,
-    nodes,  # noqa: F401
     start_node,
 )
 
@@ -59,7 +57,7 @@ def fetch(consumer: RunningNode, provider_did: str, asset_id: str) -> subprocess
 
 def test_fetch_gets_submodel_then_reuses_agreement_when_run_twice(
     tmp_path: Path,
-    authority,  # noqa: F811
+    authority,
 ) -> None:
     provider_settings = create_node(tmp_path, "mill", [authority.did])
     asset_id = publish_sample_footprint(provider_settings)
@@ -100,7 +98,7 @@ def test_fetch_gets_submodel_then_reuses_agreement_when_run_twice(
     assert "offers no dataset 'no-such-asset'" in unknown.stderr
 
 
-def test_offer_cli_shares_footprint_with_framework_members_only(nodes) -> None:  # noqa: F811
+def test_offer_cli_shares_footprint_with_framework_members_only(nodes) -> None:
     """`carbonspace offer --template members-with-pcf-framework`: a member holding the PCF
     framework credential fetches the footprint; a node without credentials sees no dataset."""
     provider = nodes("mill")
@@ -132,7 +130,7 @@ def test_offer_cli_shares_footprint_with_framework_members_only(nodes) -> None: 
     assert f"offers no dataset '{asset_id}'" in refused.stderr
 
 
-def test_agreements_revoke_cli_cuts_off_the_consumers_edr(tmp_path: Path, authority) -> None:  # noqa: F811
+def test_agreements_revoke_cli_cuts_off_the_consumers_edr(tmp_path: Path, authority) -> None:
     """`carbonspace agreements revoke` on the provider: the EDR the consumer holds gets 403."""
     provider_settings = create_node(tmp_path, "mill", [authority.did])
     asset_id = publish_sample_footprint(provider_settings)

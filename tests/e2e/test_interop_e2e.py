@@ -12,9 +12,7 @@ import pytest
 from tests.support.nodes import (
     NodeFactory,
     RunningNode,
-    authority,  # noqa: F401
     carbonspace_command,
-    nodes,  # noqa: F401
 )
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +50,7 @@ def _publish(provider: RunningNode) -> None:
 
 
 def test_every_check_passes_when_peer_is_our_node(
-    nodes: NodeFactory,  # noqa: F811
+    nodes: NodeFactory,
     tmp_path: Path,
 ) -> None:
     provider, consumer = nodes("provider"), nodes("consumer")

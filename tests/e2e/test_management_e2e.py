@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.support.nodes import RunningNode, authority, nodes, start_node  # noqa: F401
+from tests.support.nodes import RunningNode, start_node
 from tests.support.paths import SHARED as SHARED_DIR
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +131,7 @@ def step_by_step_transfer(client, provider: RunningNode, agreement_id: str) -> N
     assert wait_for_state(client, state_path, "TERMINATED") == "TERMINATED"
 
 
-def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nodes) -> None:  # noqa: F811
+def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nodes) -> None:
     provider, consumer, stranger = nodes("mill"), nodes("bolts"), nodes("stranger")
     provide(provider, consumer.did)
     with stranger.management() as client:
@@ -220,7 +220,7 @@ def test_consumer_negotiates_and_gets_edr_when_driven_through_management_api(nod
         assert [a["@id"] for a in provided.json()] == [agreement_id]
 
 
-def test_edr_chain_completes_when_provider_comes_back(nodes) -> None:  # noqa: F811
+def test_edr_chain_completes_when_provider_comes_back(nodes) -> None:
     """`POST /v3/edrs` while the provider is down answers after its fast path; once the
     provider is back the negotiation finishes and the durable chain starts the transfer."""
     # Retries at most a second apart (enough of them to outlast the 10 s fast path and the

@@ -23,8 +23,7 @@ from tests.e2e._supply_chain import (
 from tests.support import nodes as support
 
 pytestmark = pytest.mark.e2e
-authority = support.authority  # fixtures: a running authority, a node factory
-node_factory = support.nodes
+node_factory = support.nodes  # the e2e conftest's node factory, under a clearer name
 D = Decimal
 
 

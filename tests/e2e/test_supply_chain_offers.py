@@ -17,8 +17,7 @@ from tests.support import nodes as support
 from tests.support.nodes import RunningNode
 
 pytestmark = pytest.mark.e2e
-authority = support.authority  # fixtures: a running authority, a node factory
-node_factory = support.nodes
+node_factory = support.nodes  # the e2e conftest's node factory, under a clearer name
 
 
 def _offer(node: RunningNode, definition_id: str, contract_policy: Any) -> None:

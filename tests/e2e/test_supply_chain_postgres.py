@@ -13,8 +13,7 @@ from tests.e2e._supply_chain import demo_document, import_document, offer_footpr
 from tests.support import nodes as support
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
-authority = support.authority  # fixtures: a running authority, a node factory
-node_factory = support.nodes
+node_factory = support.nodes  # the e2e conftest's node factory, under a clearer name
 KEYS = ("ore", "mill", "fastener", "oem")
 
 

@@ -28,8 +28,7 @@ from tests.support import nodes as support
 from tests.support.nodes import RunningNode, carbonspace_command
 
 pytestmark = pytest.mark.e2e
-authority = support.authority  # fixtures: a running authority, a node factory
-node_factory = support.nodes
+node_factory = support.nodes  # the e2e conftest's node factory, under a clearer name
 D = Decimal
 
 

@@ -19,7 +19,6 @@ import pytest
 from tests.e2e._footprints import publish_sample_footprint
 from tests.support.nodes import (
     RunningNode,
-    authority,  # noqa: F401
     create_node,
     start_node,
 )
@@ -73,7 +72,7 @@ def sdk_python() -> Path:
     return python
 
 
-def test_sdk_fetches_footprint_when_driving_two_nodes(tmp_path: Path, authority) -> None:  # noqa: F811
+def test_sdk_fetches_footprint_when_driving_two_nodes(tmp_path: Path, authority) -> None:
     python = sdk_python()
     provider_settings = create_node(tmp_path, "mill", [authority.did])
     asset_id = publish_sample_footprint(provider_settings)
