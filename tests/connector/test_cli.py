@@ -1,0 +1,51 @@
+"""The root `carbonspace` command: every feature's commands are reachable by name, and a
+command loads only its own feature (operators script the CLI; each call should not pay for the
+whole server stack)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import connector
+from connector.cli import COMMAND_FEATURES, app, feature_commands
+
+FEATURES_WITH_CLI = sorted(p.parent.name for p in Path(connector.__file__).parent.glob("*/cli.py"))
+
+
+def test_command_map_names_exactly_what_the_features_register() -> None:
+    registered = {
+        name: feature for feature in FEATURES_WITH_CLI for name in feature_commands(feature)
+    }
+    assert registered == COMMAND_FEATURES
+
+
+def test_root_help_lists_every_command_when_asked() -> None:
+    result = CliRunner().invoke(app, ["--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    for name in (*COMMAND_FEATURES, "serve"):
+        assert f" {name} " in result.output
+
+
+def test_unknown_command_is_refused_with_usage_when_given() -> None:
+    result = CliRunner().invoke(app, ["nope"])
+    assert result.exit_code == 2
+    assert "No such command 'nope'" in result.output
+
+
+def test_management_command_loads_neither_database_nor_server_when_run() -> None:
+    probe = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from connector.cli import app\n"
+        "result = CliRunner().invoke(app, ['negotiations', 'list', '--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(json.dumps(sorted(m for m in ('sqlalchemy', 'fastapi', 'alembic', 'uvicorn')"
+        " if m in sys.modules)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout) == []
