@@ -21,6 +21,12 @@ from connector.settings import Settings, settings_from_mapping
 POSTGRES_URL_ENV = "CARBONSPACE_TEST_POSTGRES_URL"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the e2e tests (real nodes, seconds each) first: with `-n 2` the short tests then
+    fill both workers to the end instead of one worker finishing a long e2e test alone."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def postgres_admin_url() -> str | None:
     return os.environ.get(POSTGRES_URL_ENV) or None
 
