@@ -123,6 +123,15 @@ class WorkSection(_Section):
     backoff_max_s: float = Field(default=10.0, gt=0)
 
 
+class NegotiationSection(_Section):
+    """Contract negotiation (connector/negotiation)."""
+
+    # An offer we made (provider-initiated, or our terms offered back to a counter-offer) that
+    # the consumer leaves unanswered this long is withdrawn: the negotiation is TERMINATED and
+    # the consumer told. 0: offers stay open until the consumer answers or someone terminates.
+    offer_ttl_s: float = Field(default=7 * 24 * 3600.0, ge=0)
+
+
 class Settings(BaseModel):
     """Everything a node needs to start. `node_dir` is where relative paths resolve."""
 
@@ -138,6 +147,7 @@ class Settings(BaseModel):
     log: LogSection = LogSection()
     directory: DirectorySection = DirectorySection()
     work: WorkSection = WorkSection()
+    negotiation: NegotiationSection = NegotiationSection()
 
     @property
     def database_url(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from connector.db import AnyTransaction
@@ -48,7 +49,13 @@ def offer_item(
     initial_callback: str | None = None,
 ) -> WorkItem:
     """Provider: the prepared ContractOfferMessage of `row.offer` (OFFERED recorded by the
-    caller in the same commit)."""
+    caller in the same commit), and the withdrawal of the offer if it is still unanswered
+    after `[negotiation] offer_ttl_s` (added to the same commit, left to the sweep)."""
+    ttl_s = context.settings.negotiation.offer_ttl_s
+    if ttl_s > 0:
+        due_at = context.clock.now() + timedelta(seconds=ttl_s)
+        expiry = {"offerId": row.offer_id, "ttlS": ttl_s}
+        enqueue(context, session, KIND, row.id, "expire_offer", expiry, due_at)
     if initial_callback is not None:
         url = join_url(row.counterparty_address, "negotiations", "offers")
         message = contract_offer(row.id, row.offer, callback_address=initial_callback)

@@ -325,6 +325,26 @@ async def _terminate(context: NodeContext, item: WorkItem) -> Step:
     return await _finish(context, item)
 
 
+@retry_stale
+async def _expire_offer(context: NodeContext, item: WorkItem) -> Step:
+    """Provider: an offer of ours still unanswered after `[negotiation] offer_ttl_s` is
+    withdrawn: TERMINATED in the same commit as the check, then the consumer is told. Nothing
+    happens when the consumer answered meanwhile or we offered other terms since."""
+    offer_id = item.payload.get("offerId")
+    reason = f"offer {offer_id} withdrawn: no answer within {item.payload.get('ttlS')} s"
+    async with context.database.unit() as unit:
+        row = await unit.get(NegotiationRow, item.subject_id, for_update=True)
+        items = []
+        if row is not None and row.state == _S.OFFERED and row.offer_id == offer_id:
+            _terminated(reason)(row)
+            row.updated_at = context.clock.now()
+            await unit.save(row)
+            items.append(enqueue(context, unit, KIND, row.id, "terminate", {"reason": reason}))
+        await finish(unit, item)
+        await _store.commit_and_dispatch(context, unit, items, [item.subject_id])
+    return Done()
+
+
 _ACTIONS: dict[str, Callable[[NodeContext, WorkItem], Awaitable[Step]]] = {
     "request": _request,
     "agree": _agree,
@@ -334,6 +354,7 @@ _ACTIONS: dict[str, Callable[[NodeContext, WorkItem], Awaitable[Step]]] = {
     "offer": _offer,
     "accept": _accept,
     "counter": _counter,
+    "expire_offer": _expire_offer,
 }
 
 

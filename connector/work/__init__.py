@@ -21,6 +21,8 @@ from connector.work._signals import Signals, signals
 from connector.work.models import WorkItem
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from connector.context import NodeContext
     from connector.db import AnyTransaction
 
@@ -65,10 +67,12 @@ def enqueue(
     subject_id: str,
     action: str,
     payload: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
 ) -> WorkItem:
     """Add a step to the caller's transaction (a session or a `Unit`), leased to this node's
-    loop when it runs."""
-    loop = _loop(context)
+    loop when it runs. A step `due_at` a later time is left to the sweep, which claims it then
+    (on whichever replica runs; it survives restarts like any item)."""
+    loop = _loop(context) if due_at is None else None
     item = new_item(
         kind,
         subject_id,
@@ -77,6 +81,7 @@ def enqueue(
         payload=payload,
         owner=loop.owner if loop else None,
         lease_s=context.settings.work.lease_s,
+        due_at=due_at,
     )
     session.add(item)
     return item

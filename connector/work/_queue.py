@@ -37,8 +37,10 @@ def new_item(
     payload: dict[str, Any] | None = None,
     owner: str | None = None,
     lease_s: float = 0.0,
+    due_at: datetime | None = None,
 ) -> WorkItem:
-    """A due work item, leased to `owner` when given (the hot path skips the claim query)."""
+    """A work item due now (or at `due_at`), leased to `owner` when given (the hot path skips
+    the claim query)."""
     return WorkItem(
         id=uuid.uuid4().hex,
         kind=kind,
@@ -47,7 +49,7 @@ def new_item(
         payload=payload or {},
         lease_owner=owner,
         lease_expires_at=now + timedelta(seconds=lease_s) if owner else None,
-        next_attempt_at=now,
+        next_attempt_at=due_at or now,
         created_at=now,
     )
 

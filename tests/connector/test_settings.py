@@ -35,8 +35,10 @@ def test_env_overrides_config_value_when_variable_set(tmp_path: Path) -> None:
         "CARBONSPACE_TRUST_ALLOW_INSECURE_DID_WEB": "true",
         "CARBONSPACE_DATABASE_URL": "postgresql+psycopg://u@h/db",
         "CARBONSPACE_MANAGEMENT_API_KEY": "x" * 30,
+        "CARBONSPACE_NEGOTIATION_OFFER_TTL_S": "3600",
     }
     settings = load_settings(write_config(tmp_path, VALID), environ=environ)
+    assert settings.negotiation.offer_ttl_s == 3600
     assert settings.server.port == 9100
     assert settings.trust.allow_insecure_did_web is True
     assert settings.database_url == "postgresql+psycopg://u@h/db"
@@ -47,6 +49,15 @@ def test_error_names_key_when_value_wrong(tmp_path: Path) -> None:
     node_dir = write_config(tmp_path, VALID)
     with pytest.raises(SettingsError, match=r"^server\.port: "):
         load_settings(node_dir, environ={"CARBONSPACE_SERVER_PORT": "70000"})
+
+
+def test_offers_expire_after_a_week_unless_configured(tmp_path: Path) -> None:
+    settings = load_settings(write_config(tmp_path, VALID), environ={})
+    assert settings.negotiation.offer_ttl_s == 7 * 24 * 3600
+    with pytest.raises(SettingsError, match=r"^negotiation\.offer_ttl_s: "):
+        load_settings(
+            write_config(tmp_path, VALID), environ={"CARBONSPACE_NEGOTIATION_OFFER_TTL_S": "-1"}
+        )
 
 
 def test_error_names_key_when_required_value_missing(tmp_path: Path) -> None:

@@ -320,3 +320,59 @@ async def test_counter_offer_in_edc_form_is_sent_when_posted_to_management_api(s
     )
     assert unreadable.status_code == 400
     assert unreadable.json()[0]["message"] == "policy: is required (the changed offer)"
+
+
+def offer_ttl(seconds: float) -> dict:
+    return {**FAST_WORK, "negotiation": {"offer_ttl_s": seconds}}
+
+
+async def expiry_items(peer) -> list:
+    async with peer.context.database.session() as session:
+        table = WorkItem.__table__
+        rows = await session.exec(table.select().where(table.c.action == "expire_offer"))
+        return list(rows.all())
+
+
+async def test_unanswered_provider_offer_is_withdrawn_with_reason_when_its_ttl_passes(
+    space, database_url
+):
+    provider = await space.node("provider", database_url, extra=offer_ttl(0.5))
+    consumer = await space.node("consumer", extra=FAST_WORK)
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    await ended(provider, provider_pid)
+    await ended(consumer, row.id)
+    for peer, negotiation_id in ((provider, provider_pid), (consumer, row.id)):
+        detail = (await get_negotiation(peer.context, negotiation_id)).value.error_detail
+        assert f"offer {row.offer_id} withdrawn: no answer within 0.5 s" in detail
+    assert await expiry_items(provider) == []
+    refused = await consumer.management.post(f"/v3/contractnegotiations/{row.id}/accept")
+    assert refused.status_code == 400
+
+
+async def test_answered_provider_offer_is_not_withdrawn_when_its_ttl_passes_later(
+    space, database_url
+):
+    provider = await space.node("provider", database_url, extra=offer_ttl(1.0))
+    consumer = await space.node("consumer", extra=FAST_WORK)
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    assert [item.subject_id for item in await expiry_items(provider)] == [provider_pid]
+    assert isinstance(await accept_offer(consumer.context, row.id), Ok)
+    await finalized(consumer, row.id)
+
+    async def expiry_ran():
+        return True if await expiry_items(provider) == [] else None
+
+    await until(expiry_ran)
+    assert await negotiation_state(provider, provider_pid) == "FINALIZED"
+    assert await negotiation_state(consumer, row.id) == "FINALIZED"
+
+
+async def test_provider_offer_schedules_no_withdrawal_when_ttl_is_zero(space, database_url):
+    provider = await space.node("provider", database_url, extra=offer_ttl(0))
+    consumer = await space.node("consumer")
+    await space.publish(provider, "asset-1")
+    provider_pid, _row = await offered(provider, consumer)
+    assert await expiry_items(provider) == []
+    assert await negotiation_state(provider, provider_pid) == "OFFERED"
