@@ -322,8 +322,14 @@ async def test_counter_offer_in_edc_form_is_sent_when_posted_to_management_api(s
     assert unreadable.json()[0]["message"] == "policy: is required (the changed offer)"
 
 
-def offer_ttl(seconds: float) -> dict:
-    return {**FAST_WORK, "negotiation": {"offer_ttl_s": seconds}}
+async def offered_with_ttl(space, database_url, ttl_s: float):
+    """A provider whose offers expire after `ttl_s`, and its offer held by a consumer."""
+    extra = {**FAST_WORK, "negotiation": {"offer_ttl_s": ttl_s}}
+    provider = await space.node("provider", database_url, extra=extra)
+    consumer = await space.node("consumer", extra=FAST_WORK)
+    await space.publish(provider, "asset-1")
+    provider_pid, row = await offered(provider, consumer)
+    return provider, consumer, provider_pid, row
 
 
 async def expiry_items(peer) -> list:
@@ -336,10 +342,7 @@ async def expiry_items(peer) -> list:
 async def test_unanswered_provider_offer_is_withdrawn_with_reason_when_its_ttl_passes(
     space, database_url
 ):
-    provider = await space.node("provider", database_url, extra=offer_ttl(0.5))
-    consumer = await space.node("consumer", extra=FAST_WORK)
-    await space.publish(provider, "asset-1")
-    provider_pid, row = await offered(provider, consumer)
+    provider, consumer, provider_pid, row = await offered_with_ttl(space, database_url, 0.5)
     await ended(provider, provider_pid)
     await ended(consumer, row.id)
     for peer, negotiation_id in ((provider, provider_pid), (consumer, row.id)):
@@ -353,10 +356,7 @@ async def test_unanswered_provider_offer_is_withdrawn_with_reason_when_its_ttl_p
 async def test_answered_provider_offer_is_not_withdrawn_when_its_ttl_passes_later(
     space, database_url
 ):
-    provider = await space.node("provider", database_url, extra=offer_ttl(1.0))
-    consumer = await space.node("consumer", extra=FAST_WORK)
-    await space.publish(provider, "asset-1")
-    provider_pid, row = await offered(provider, consumer)
+    provider, consumer, provider_pid, row = await offered_with_ttl(space, database_url, 1.0)
     assert [item.subject_id for item in await expiry_items(provider)] == [provider_pid]
     assert isinstance(await accept_offer(consumer.context, row.id), Ok)
     await finalized(consumer, row.id)
@@ -370,9 +370,6 @@ async def test_answered_provider_offer_is_not_withdrawn_when_its_ttl_passes_late
 
 
 async def test_provider_offer_schedules_no_withdrawal_when_ttl_is_zero(space, database_url):
-    provider = await space.node("provider", database_url, extra=offer_ttl(0))
-    consumer = await space.node("consumer")
-    await space.publish(provider, "asset-1")
-    provider_pid, _row = await offered(provider, consumer)
+    provider, _consumer, provider_pid, _row = await offered_with_ttl(space, database_url, 0)
     assert await expiry_items(provider) == []
     assert await negotiation_state(provider, provider_pid) == "OFFERED"
