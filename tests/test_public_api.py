@@ -269,6 +269,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "Publication",
         "build_aas_router",
         "get_submodel_json",
+        "internal_component_lines",
         "product_bom",
         "products_with_supplier",
         "publish_footprint",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,7 @@ from connector.calculation.models import ComputedFootprintRow, InstallationFileR
 from connector.calculation.store_bom import STORE_SOURCE, store_document, store_problem
 from connector.context import NodeContext
 from connector.outcome import Failure, Ok, not_found
-from connector.products import product_bom, products_with_supplier
+from connector.products import internal_component_lines, product_bom, products_with_supplier
 from connector.upstream._lines import UpstreamLine, items_of_product, upstream_lines
 from connector.upstream._provenance import PrecursorSource, Provenance, lineage_hash
 from connector.upstream._values import supplier_value
@@ -111,7 +111,19 @@ async def recompute_store_product(
     context: NodeContext, product_id: str
 ) -> Ok[ProductComputation] | Failure:
     """Compose (and publish when changed) a product kept only in the product store from its
-    bill of materials (`store_bom`); problems name the product-store BOM lines."""
+    bill of materials (`store_bom`); problems name the product-store BOM lines. When its value
+    changed, the store-composed products using it as a component of ours (directly or through
+    others) are composed again too, components before the products using them."""
+    done = await _compose_store_product(context, product_id)
+    if isinstance(done, Ok) and done.value.published:
+        for user in await _store_users(context, product_id):
+            await _compose_store_product(context, user)
+    return done
+
+
+async def _compose_store_product(
+    context: NodeContext, product_id: str
+) -> Ok[ProductComputation] | Failure:
     async with _lock(context):
         bom = await product_bom(context, product_id)
         if bom is None:
@@ -263,18 +275,68 @@ async def _store_and_publish(
 
 
 async def recompute_store_products(context: NodeContext) -> tuple[ProductComputation, ...]:
-    """Recompute every product composed from the product store (a BOM naming a supplier and
-    no installation file linking it), e.g. after a products import."""
+    """Recompute every product composed from the product store, e.g. after a products import:
+    each once, the components of ours before the products using them."""
+    composed = await _store_composed(context)
+    components: dict[str, set[str]] = {}
+    for product, component in await internal_component_lines(context):
+        components.setdefault(product, set()).add(component)
+    done = []
+    for product_id in components_first(composed, components):
+        computed = await _compose_store_product(context, product_id)
+        if isinstance(computed, Ok):
+            done.append(computed.value)
+    return tuple(done)
+
+
+async def _store_composed(context: NodeContext) -> set[str]:
+    """Products composed from the product store: a BOM naming a supplier, and no installation
+    file linking them (a file computes those)."""
     async with context.database.session() as session:
         rows = (await session.exec(select(InstallationFileRow))).all()
     linked = {product for row in rows for product in row.links.values()}
-    done = []
-    for product_id in await products_with_supplier(context):
-        if product_id not in linked:
-            computed = await recompute_store_product(context, product_id)
-            if isinstance(computed, Ok):
-                done.append(computed.value)
-    return tuple(done)
+    return {product for product in await products_with_supplier(context) if product not in linked}
+
+
+async def _store_users(context: NodeContext, product_id: str) -> list[str]:
+    """The store-composed products that use `product_id` as a component of ours, directly or
+    through others of them, components first."""
+    composed = await _store_composed(context)
+    users: dict[str, set[str]] = {}
+    components: dict[str, set[str]] = {}
+    for product, component in await internal_component_lines(context):
+        if product in composed:
+            users.setdefault(component, set()).add(product)
+            components.setdefault(product, set()).add(component)
+    found: set[str] = set()
+    todo = [product_id]
+    while todo:
+        for user in users.get(todo.pop(), ()):
+            if user not in found and user != product_id:
+                found.add(user)
+                todo.append(user)
+    return components_first(found, components)
+
+
+def components_first(products: Iterable[str], components: Mapping[str, set[str]]) -> list[str]:
+    """`products` in an order where each comes after those of them it uses, directly or through
+    others of them (ties by id); a cycle of our own products is cut where it closes."""
+    wanted = set(products)
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(product: str) -> None:
+        if product in seen:
+            return
+        seen.add(product)
+        for component in sorted(components.get(product, ())):
+            if component in wanted:
+                visit(component)
+        order.append(product)
+
+    for product in sorted(wanted):
+        visit(product)
+    return order
 
 
 async def products_using(

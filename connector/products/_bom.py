@@ -103,3 +103,13 @@ async def products_with_supplier(
     async with context.database.session() as session:
         found = set((await session.exec(statement)).all())
     return sorted(found)
+
+
+async def internal_component_lines(context: NodeContext) -> list[tuple[str, str]]:
+    """(product id, component product id) of every store BOM line on a component of our own
+    (no supplier): which of our products use which others."""
+    statement = select(BomLineRow.product_id, BomLineRow.component_product_id).where(
+        col(BomLineRow.supplier_participant).is_(None)
+    )
+    async with context.database.session() as session:
+        return [(product, component) for product, component in (await session.exec(statement))]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from connector.calculation.installation import import_installation
+from connector.calculation.models import ComputedFootprintRow
 from connector.calculation.recompute import products_using, recompute_store_products
 from connector.context import NodeContext
 from connector.outcome import Ok
@@ -285,3 +286,70 @@ async def test_recompute_store_products_when_own_footprint_reimported_publishes_
     assert (done.product_id, done.version, done.published) == ("hub", 4, True)
     assert D(done.result["pcf"]["pcfKgCo2e"]) == D("13") + D("6.2") * D("2.02")
     assert await recompute_store_products(context) == (replace(done, published=False),)
+
+
+BRACKET = {
+    "products": [{"id": "bracket", "name": "Bracket", "unit": "piece"}],
+    "footprints": [_footprint("bracket", "0.5", ["A3 - production"])],
+}
+HUB_USES_BRACKET = {"product": "hub", "component": "bracket", "quantity": "2", "unit": "piece"}
+SHEET_LINE = {
+    "product": "bracket",
+    "component": "sheet",
+    "quantity": "0.3",
+    "unit": "kg",
+    "supplier": PANELS,
+    "supplierProductId": "sheet",
+}
+
+
+async def _computed_pcf(context: NodeContext, product_id: str) -> tuple[int, Decimal]:
+    async with context.database.session() as session:
+        row = await session.get(ComputedFootprintRow, product_id)
+    assert row is not None
+    return row.version, D(row.result["pcf"]["pcfKgCo2e"])
+
+
+async def test_resolve_when_our_composed_component_changes_recomposes_the_product_using_it(
+    context: NodeContext, ring: KeyRing
+) -> None:
+    await _import(context, _store([COIL_LINE, HUB_USES_BRACKET, SHEET_LINE], **BRACKET))
+    fetch = Suppliers(ring, {MILL: "2020", PANELS: "1000"})
+    assert isinstance(await resolve_product(context, "bracket", fetch=fetch), Ok)
+    assert isinstance(await resolve_product(context, "hub", fetch=fetch), Ok)
+    version, pcf = await _computed_pcf(context, "hub")
+    assert pcf == D("12.5") + D("6.2") * D("2.02") + 2 * (D("0.5") + D("0.3"))
+    fetch.table[PANELS] = "2000"  # the panel supplier's new value reaches the bracket only
+    changed = await resolve_product(context, "bracket", fetch=fetch)
+    assert isinstance(changed, Ok)
+    assert D(changed.value.result["pcf"]["pcfKgCo2e"]) == D("0.5") + D("0.6")
+    assert await _computed_pcf(context, "hub") == (
+        version + 1,
+        D("12.5") + D("6.2") * D("2.02") + 2 * (D("0.5") + D("0.6")),
+    )
+    unchanged = await resolve_product(context, "bracket", fetch=fetch)
+    assert isinstance(unchanged, Ok)
+    assert (await _computed_pcf(context, "hub"))[0] == version + 1
+
+
+async def test_recompute_store_products_when_both_changed_composes_our_component_first(
+    context: NodeContext, ring: KeyRing
+) -> None:
+    # "bracket" < "hub" by id: name the component so that id order would compute it last.
+    zbracket = {
+        "products": [{"id": "zbracket", "name": "Bracket", "unit": "piece"}],
+        "footprints": [_footprint("zbracket", "0.5", ["A3 - production"])],
+    }
+    uses = {**HUB_USES_BRACKET, "component": "zbracket"}
+    await _import(
+        context, _store([COIL_LINE, uses, {**SHEET_LINE, "product": "zbracket"}], **zbracket)
+    )
+    fetch = Suppliers(ring, {MILL: "2020", PANELS: "1000"})
+    assert isinstance(await resolve_product(context, "zbracket", fetch=fetch), Ok)
+    assert isinstance(await resolve_product(context, "hub", fetch=fetch), Ok)
+    await _import(context, {"footprints": [_footprint("zbracket", "0.7", ["A3 - production"])]})
+    done = await recompute_store_products(context)
+    assert [d.product_id for d in done] == ["zbracket", "hub"]
+    assert (await _computed_pcf(context, "hub"))[1] == (
+        D("12.5") + D("6.2") * D("2.02") + 2 * (D("0.7") + D("0.3"))
+    )
