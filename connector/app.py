@@ -123,9 +123,8 @@ def feature_modules() -> list[ModuleType]:
 OUTBOUND_IDLE_EXPIRY_S = 4.0
 
 
-def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps:
-    """Build the node's context and its app(s). Nothing touches the database until startup."""
-    context = NodeContext(
+def _new_context(settings: Settings, clock: Clock | None) -> NodeContext:
+    return NodeContext(
         settings=settings,
         database=create_database(settings.database_url),
         clock=clock or SystemClock(),
@@ -135,6 +134,22 @@ def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps
         ),
         metrics=Metrics(),
     )
+
+
+@asynccontextmanager
+async def offline_node(settings: Settings) -> AsyncIterator[NodeContext]:
+    """The node's context with every feature started except the work loop, and no server: for
+    a command acting as a node that is not serving. Its key signs what it publishes; the
+    protocol steps and notices it decides are queued and sent once the node serves again."""
+    context = _new_context(settings, None)
+    modules = [m for m in feature_modules() if m.__name__ != "connector.work.api"]
+    async with _lifespan(context, modules)(None):
+        yield context
+
+
+def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps:
+    """Build the node's context and its app(s). Nothing touches the database until startup."""
+    context = _new_context(settings, clock)
     modules = feature_modules()
     server = settings.server
     split_management = server.management_port not in (None, server.port)
@@ -197,9 +212,11 @@ def native_telemetry(environ: Mapping[str, str]) -> Any:
     return {"tracing": False, "metrics": False, "logs": False}
 
 
-def _lifespan(context: NodeContext, modules: list[ModuleType]) -> Callable[[FastAPI], Any]:
+def _lifespan(
+    context: NodeContext, modules: list[ModuleType]
+) -> Callable[[FastAPI | None], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI | None) -> AsyncIterator[None]:
         await upgrade_to_head(context.database)
         started: list[ModuleType] = []
         try:

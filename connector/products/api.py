@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,12 +21,13 @@ from connector.errors import failure_response
 from connector.outcome import Failure
 from connector.products._cache import SubmodelCache
 from connector.products.aas_api import build_aas_router
-from connector.products.service import current_footprint_document, import_file, list_products
+from connector.products.service import (
+    current_footprint_document,
+    import_and_recompose,
+    list_products,
+)
 
-log = logging.getLogger("carbonspace.products")
 AAS_PATH = "/api/aas"
-# `async (context) -> Any`, run after each successful import (recomputes composed products).
-IMPORTED_HOOK = "products.imported"
 
 management_router = APIRouter()
 _products = APIRouter(prefix="/api/management/products", tags=["products"])
@@ -38,15 +38,9 @@ async def import_products(request: Request, context: NodeContext = Depends(get_c
     """Import products, BOM lines and footprints; publishes the footprints."""
     content = await request.body()
     csv = request.headers.get("content-type", "").startswith("text/csv")
-    outcome = await import_file(context, content, "upload.csv" if csv else "upload.json")
+    outcome = await import_and_recompose(context, content, "upload.csv" if csv else "upload.json")
     if isinstance(outcome, Failure):
         return failure_response(request, outcome)
-    imported = context.services.get(IMPORTED_HOOK)  # set by the calculation feature
-    if imported is not None:
-        try:
-            await imported(context)
-        except Exception:  # the import is stored: a failed recomputation must not hide that
-            log.exception("recomputation after a products import failed")
     return JSONResponse(outcome.value.model_dump(by_alias=True))
 
 

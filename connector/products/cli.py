@@ -1,8 +1,9 @@
 """`carbonspace products import NODE_DIR FILE`, `carbonspace products list NODE_DIR` and
 `carbonspace aas export NODE_DIR -o FILE` (issue 5). They work on the node's database directly
-(migrated first), so they run whether or not the node is serving; `import` goes through the
-running node when it serves (which signs what it publishes). Errors: one line per problem
-naming the line and field, exit code 2, nothing stored."""
+(migrated first), so they run whether or not the node is serving. `import` goes through the
+running node when it serves; otherwise it acts as the node (its key signs what it publishes,
+composed products are recomputed, notices wait for the node to serve). Errors: one line per
+problem naming the line and field, exit code 2, nothing stored."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from connector.app import offline_node
 from connector.clock import SystemClock
 from connector.context import NodeContext
 from connector.db import create_database, upgrade_to_head
+from connector.identity import check_node_key
 from connector.observability.metrics import Metrics
-from connector.outcome import Failure
-from connector.products.service import export_environment, import_file, list_products
+from connector.outcome import Failure, Ok
+from connector.products.schemas import ImportSummary
+from connector.products.service import export_environment, import_and_recompose, list_products
 from connector.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -75,13 +79,17 @@ def import_command(
     except OSError as exc:
         raise _fail(f"{file}: cannot read ({exc.strerror})") from None
     answer = asyncio.run(_through_node(settings, content, file.name))
-    if answer is None:  # the node is down: write to its database directly
-        outcome = _run(settings, lambda context: import_file(context, content, file.name))
+    if answer is None:  # the node is down: act as the node, with its key
+        try:
+            check_node_key(settings)
+        except SettingsError as exc:
+            raise _fail(f"node not running, and its key cannot sign offline: {exc}") from None
+        outcome = asyncio.run(_as_offline_node(settings, content, file.name))
         if isinstance(outcome, Failure):
             _refused([outcome.detail, *outcome.details])
         answer = outcome.value.model_dump(by_alias=True)
-        err.print("node not running: footprints published unsigned (import through the "
-                  "running node to sign them and recompose products)")  # fmt: skip
+        err.print("node not running: imported with its key; notices to customers are sent "
+                  "when it serves again")  # fmt: skip
     out.print(
         f"imported {answer['products']} products, {answer['bomLines']} BOM lines, "
         f"{answer['footprints']} footprints; published {len(answer['published'])} submodels"
@@ -95,6 +103,15 @@ def _refused(messages: list[str]) -> NoReturn:
     for problem in messages[1:]:
         err.print(f"  {problem}", highlight=False)
     raise typer.Exit(2)
+
+
+async def _as_offline_node(
+    settings: Settings, content: bytes, name: str
+) -> Ok[ImportSummary] | Failure:
+    """What the running node does on an import (signed publication, composed products
+    recomputed), with its features started but no work loop: nothing is sent from here."""
+    async with offline_node(settings) as context:
+        return await import_and_recompose(context, content, name)
 
 
 async def _through_node(settings: Settings, content: bytes, name: str) -> dict[str, Any] | None:

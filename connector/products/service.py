@@ -4,6 +4,7 @@ published (the AAS API repository, `get_submodel_json`, the environment export).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -43,9 +44,12 @@ from connector.products.models import (
 )
 from connector.products.schemas import ImportSummary, ProductIn, ProductView
 
-# `(product_id) -> Finish`: signs the submodels an import publishes (a node without its
-# identity service, e.g. the offline CLI, publishes them unsigned).
+# `(product_id) -> Finish`: signs the submodels an import publishes (set by the calculation
+# feature when the node's identity is loaded).
 IMPORT_SIGNER = "products.import_signer"
+# `async (context) -> Any`, run after each successful import (recomputes composed products).
+IMPORTED_HOOK = "products.imported"
+log = logging.getLogger("carbonspace.products")
 
 __all__ = [
     "DatabaseRepository",
@@ -53,6 +57,7 @@ __all__ = [
     "current_footprint_document",
     "export_environment",
     "get_submodel_json",
+    "import_and_recompose",
     "import_file",
     "list_products",
     "publish_footprint",
@@ -99,6 +104,21 @@ async def import_file(
             published=published,
         )
     )
+
+
+async def import_and_recompose(
+    context: NodeContext, content: bytes, filename: str = "products.json"
+) -> Ok[ImportSummary] | Failure:
+    """`import_file`, then the products composed from the store are recomputed (the import is
+    stored either way: a failed recomputation is logged, not returned)."""
+    outcome = await import_file(context, content, filename)
+    imported = context.services.get(IMPORTED_HOOK)  # set by the calculation feature
+    if isinstance(outcome, Ok) and imported is not None:
+        try:
+            await imported(context)
+        except Exception:
+            log.exception("recomputation after a products import failed")
+    return outcome
 
 
 def _refused(errors: tuple[str, ...]) -> Failure:
