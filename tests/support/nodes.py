@@ -8,10 +8,10 @@ SIGTERM (or killed). Reused by the identity, DSP and upstream e2e tests.
     with mill.management() as client: client.get("/api/management/node")
     mill.stop()
 
-Fixtures: `authority` (a running authority) and `nodes` (a factory `nodes(name, credentials=...)`
-that creates, credentials and starts a node; everything is stopped at teardown). They live in a
-plain module, so a test module or conftest that wants them imports them:
-`from tests.support.nodes import authority, nodes  # noqa: F401`.
+Fixtures: `authority` (a running authority, one per test session) and `nodes` (a factory
+`nodes(name, credentials=...)` that creates, credentials and starts a node; everything is
+stopped at teardown). They live in a plain module; `tests/e2e/conftest.py` provides them to
+every e2e module (a conftest elsewhere would import them the same way).
 """
 
 from __future__ import annotations
