@@ -27,6 +27,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `-n`, a worker that runs out of tests takes half of another one's queue: under
+    xdist's default scheduling the e2e tests, run first, stay with whichever worker got the
+    first chunk. (A hook, not `--dist` in addopts, so pytest still runs without xdist.) Another
+    `--dist` mode asked for on the command line is left to xdist."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import WorkStealingScheduling
+
+    return WorkStealingScheduling(config, log)
+
+
 def postgres_admin_url() -> str | None:
     return os.environ.get(POSTGRES_URL_ENV) or None
 
