@@ -22,6 +22,7 @@ from connector.calculation.recompute import recompute_installation, recompute_st
 from connector.context import NodeContext, get_context
 from connector.errors import failure_response
 from connector.outcome import Failure, not_found
+from connector.products.service import IMPORT_SIGNER, IMPORTED_HOOK
 
 management_router = APIRouter(prefix="/api/management/installations", tags=["installations"])
 
@@ -99,5 +100,5 @@ async def on_startup(context: NodeContext) -> None:
     """Hooks of the product store: footprints it imports are published signed (in the import
     transaction), and the products composed from it are recomputed after each import."""
     if "identity" in context.services:
-        context.services["products.import_signer"] = import_signer(context)
-    context.services["products.imported"] = recompute_store_products
+        context.services[IMPORT_SIGNER] = import_signer(context)
+    context.services[IMPORTED_HOOK] = recompute_store_products
