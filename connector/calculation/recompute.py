@@ -278,9 +278,7 @@ async def recompute_store_products(context: NodeContext) -> tuple[ProductComputa
     """Recompute every product composed from the product store, e.g. after a products import:
     each once, the components of ours before the products using them."""
     composed = await _store_composed(context)
-    components: dict[str, set[str]] = {}
-    for product, component in await internal_component_lines(context):
-        components.setdefault(product, set()).add(component)
+    components = await _components_of_ours(context)
     done = []
     for product_id in components_first(composed, components):
         computed = await _compose_store_product(context, product_id)
@@ -292,22 +290,37 @@ async def recompute_store_products(context: NodeContext) -> tuple[ProductComputa
 async def _store_composed(context: NodeContext) -> set[str]:
     """Products composed from the product store: a BOM naming a supplier, and no installation
     file linking them (a file computes those)."""
-    async with context.database.session() as session:
-        rows = (await session.exec(select(InstallationFileRow))).all()
-    linked = {product for row in rows for product in row.links.values()}
+    linked = _file_computed(await _installation_files(context))
     return {product for product in await products_with_supplier(context) if product not in linked}
+
+
+async def _installation_files(context: NodeContext) -> Sequence[InstallationFileRow]:
+    async with context.database.session() as session:
+        return (await session.exec(select(InstallationFileRow))).all()
+
+
+def _file_computed(rows: Sequence[InstallationFileRow]) -> set[str]:
+    """The products installation files compute (the product store composes none of them)."""
+    return {product for row in rows for product in row.links.values()}
+
+
+async def _components_of_ours(context: NodeContext) -> dict[str, set[str]]:
+    """Product id -> the products of ours its store BOM uses (lines naming no supplier)."""
+    components: dict[str, set[str]] = {}
+    for product, component in await internal_component_lines(context):
+        components.setdefault(product, set()).add(component)
+    return components
 
 
 async def _store_users(context: NodeContext, product_id: str) -> list[str]:
     """The store-composed products that use `product_id` as a component of ours, directly or
     through others of them, components first."""
     composed = await _store_composed(context)
+    components = await _components_of_ours(context)
     users: dict[str, set[str]] = {}
-    components: dict[str, set[str]] = {}
-    for product, component in await internal_component_lines(context):
-        if product in composed:
+    for product in composed:
+        for component in components.get(product, ()):
             users.setdefault(component, set()).add(product)
-            components.setdefault(product, set()).add(component)
     found: set[str] = set()
     todo = [product_id]
     while todo:
@@ -345,9 +358,8 @@ async def products_using(
     """(installation id, product id) of our products with a line on that supplier product: in
     an installation file, or (`product-store`) in the BOM of a product no file computes."""
     found = []
-    async with context.database.session() as session:
-        rows = (await session.exec(select(InstallationFileRow))).all()
-    linked = {product for row in rows for product in row.links.values()}
+    rows = await _installation_files(context)
+    linked = _file_computed(rows)
     for product in await products_with_supplier(context, supplier_did, product_id):
         if product not in linked:
             found.append((STORE_SOURCE, product))
