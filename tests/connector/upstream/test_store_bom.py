@@ -288,10 +288,14 @@ async def test_recompute_store_products_when_own_footprint_reimported_publishes_
     assert await recompute_store_products(context) == (replace(done, published=False),)
 
 
-BRACKET = {
-    "products": [{"id": "bracket", "name": "Bracket", "unit": "piece"}],
-    "footprints": [_footprint("bracket", "0.5", ["A3 - production"])],
-}
+def _bracket(product_id: str = "bracket") -> dict[str, Any]:
+    """A product of ours with its own production footprint (composed once a BOM names it)."""
+    return {
+        "products": [{"id": product_id, "name": "Bracket", "unit": "piece"}],
+        "footprints": [_footprint(product_id, "0.5", ["A3 - production"])],
+    }
+
+
 HUB_USES_BRACKET = {"product": "hub", "component": "bracket", "quantity": "2", "unit": "piece"}
 SHEET_LINE = {
     "product": "bracket",
@@ -313,7 +317,7 @@ async def _computed_pcf(context: NodeContext, product_id: str) -> tuple[int, Dec
 async def test_resolve_when_our_composed_component_changes_recomposes_the_product_using_it(
     context: NodeContext, ring: KeyRing
 ) -> None:
-    await _import(context, _store([COIL_LINE, HUB_USES_BRACKET, SHEET_LINE], **BRACKET))
+    await _import(context, _store([COIL_LINE, HUB_USES_BRACKET, SHEET_LINE], **_bracket()))
     fetch = Suppliers(ring, {MILL: "2020", PANELS: "1000"})
     assert isinstance(await resolve_product(context, "bracket", fetch=fetch), Ok)
     assert isinstance(await resolve_product(context, "hub", fetch=fetch), Ok)
@@ -336,13 +340,10 @@ async def test_recompute_store_products_when_both_changed_composes_our_component
     context: NodeContext, ring: KeyRing
 ) -> None:
     # "bracket" < "hub" by id: name the component so that id order would compute it last.
-    zbracket = {
-        "products": [{"id": "zbracket", "name": "Bracket", "unit": "piece"}],
-        "footprints": [_footprint("zbracket", "0.5", ["A3 - production"])],
-    }
     uses = {**HUB_USES_BRACKET, "component": "zbracket"}
     await _import(
-        context, _store([COIL_LINE, uses, {**SHEET_LINE, "product": "zbracket"}], **zbracket)
+        context,
+        _store([COIL_LINE, uses, {**SHEET_LINE, "product": "zbracket"}], **_bracket("zbracket")),
     )
     fetch = Suppliers(ring, {MILL: "2020", PANELS: "1000"})
     assert isinstance(await resolve_product(context, "zbracket", fetch=fetch), Ok)
