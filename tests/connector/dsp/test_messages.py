@@ -54,7 +54,7 @@ def test_wrong_type_is_named_when_validated() -> None:
     failure = validate_message(message, ("ContractNegotiation",))
     assert failure is not None
     assert failure.detail == "ContractNegotiation does not match the DSP 2025-1 schema"
-    assert failure.details[0].startswith("state: 'WAITING' is not one of")
+    assert failure.details[0].startswith('state: "WAITING" is not one of')
 
 
 def test_message_of_other_type_is_refused_when_validated() -> None:
