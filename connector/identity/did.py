@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import InvalidKeyError, PyJWKError
 
 from connector.clock import Clock
 from connector.outcome import Failure, Ok, unauthorized
@@ -142,9 +142,12 @@ def verification_key(
     }
     if method_id not in allowed:
         return unauthorized(f"key {method_id} is not listed under {relationship}")
+    jwk = method.get("publicKeyJwk")
+    if not isinstance(jwk, dict):
+        return unauthorized(f"key {method_id} has no usable publicKeyJwk")
     try:
-        return Ok(PyJWK(method.get("publicKeyJwk") or {}))
-    except (PyJWKError, KeyError, ValueError, TypeError):
+        return Ok(PyJWK(jwk))
+    except (PyJWKError, InvalidKeyError, KeyError, ValueError, TypeError):
         return unauthorized(f"key {method_id} has no usable publicKeyJwk")
 
 

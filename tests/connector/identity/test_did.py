@@ -90,3 +90,12 @@ def test_key_lookup_fails_when_relationship_missing() -> None:
     found = verification_key(document, None, "capabilityInvocation")
     assert isinstance(found, Failure)
     assert "capabilityInvocation" in found.detail
+
+
+@pytest.mark.parametrize("jwk", [None, "a JWK", ["OKP"], {"kty": "OKP"}, {"kty": "nope"}])
+def test_key_lookup_fails_when_peer_publishes_unusable_jwk(jwk: object) -> None:
+    document = _document()
+    document["verificationMethod"][0]["publicKeyJwk"] = jwk
+    found = verification_key(document, None, "capabilityInvocation")
+    assert isinstance(found, Failure)
+    assert found.detail == "key did:web:a.example#k1 has no usable publicKeyJwk"
