@@ -260,6 +260,41 @@ async def test_replay_register_survives_restart_when_jti_seen(tmp_path, database
     await database.dispose()
 
 
+async def test_replay_register_accepts_one_of_concurrent_uses_when_jti_repeats(
+    database_url: str,
+) -> None:
+    """Concurrent calls are recorded together: a token id presented twice at the same moment
+    (in one batch, or through two registers on one database) is accepted exactly once."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from connector.db import create_database, upgrade_to_head
+    from connector.identity.store import ReplayGuard
+
+    now = datetime.now(UTC)
+    expires = now + timedelta(minutes=5)
+    database = create_database(database_url)
+    await upgrade_to_head(database)
+    first, second = ReplayGuard(database), ReplayGuard(database)
+    uses = [(guard, f"j{i % 10}") for i in range(60) for guard in (first, second)]
+    answers = await asyncio.gather(
+        *(guard.first_use("did:web:a.test", jti, expires, now) for guard, jti in uses)
+    )
+    accepted = sorted(jti for (_, jti), new in zip(uses, answers, strict=True) if new)
+    assert accepted == [f"j{i}" for i in range(10)]
+    fresh = await asyncio.gather(
+        *(first.first_use("did:web:b.test", f"k{i}", expires, now) for i in range(50))
+    )
+    assert all(fresh)
+    restarted = ReplayGuard(database)
+    assert not any(
+        await asyncio.gather(
+            *(restarted.first_use("did:web:b.test", f"k{i}", expires, now) for i in range(50))
+        )
+    )
+    await database.dispose()
+
+
 async def test_p256_nodes_authenticate_when_keys_are_ec(space: Space) -> None:
     alpha = await space.node("alpha", credentials=BOTH, algorithm="P-256")
     beta = await space.node("beta", algorithm="P-256")
