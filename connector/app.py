@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connector._http_transport import AiohttpTransport
 from connector.clock import Clock, SystemClock
@@ -94,6 +94,31 @@ class SurfaceDispatcher:
         return self.public.router.lifespan_context(self.public)
 
 
+_MANAGEMENT_PATH = MANAGEMENT_PREFIXES[0] + "/"
+
+
+class TrailingSlashMiddleware:
+    """`/api/management/.../` is routed as `/api/management/...` (one trailing slash), so
+    every management route answers with a trailing slash too (edc-mgmt-api.md §5) without a
+    second route per path (see `connector.management._routing`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and path.endswith("/")
+            and path.startswith(MANAGEMENT_PREFIXES[0] + "/")
+        ):
+            scope = {**scope, "path": path[:-1]}
+            raw_path = scope.get("raw_path")
+            if isinstance(raw_path, bytes) and raw_path.endswith(b"/"):
+                scope["raw_path"] = raw_path[:-1]
+        await self.app(scope, receive, send)
+
+
 @dataclass(frozen=True)
 class NodeApps:
     """The ASGI apps of one node; `management` / `data` are None when `public` serves them."""
@@ -156,6 +181,7 @@ def create_node_apps(settings: Settings, clock: Clock | None = None) -> NodeApps
     split_data = server.public_port not in (None, server.port)
     public = _new_app(settings, context, _lifespan(context, modules), "carbonspace node")
     management = _new_app(settings, context, None, "carbonspace management")
+    management.add_middleware(TrailingSlashMiddleware)
     data = _new_app(settings, context, None, "carbonspace data plane")
     for module in modules:
         router: APIRouter | None = getattr(module, "public_router", None)

@@ -107,6 +107,26 @@ async def test_ids_with_colons_work_when_deleted(node) -> None:
     assert (await client.get("/v3/assets/testlab:run:probe-asset")).status_code == 404
 
 
+async def test_routes_answer_alike_when_path_has_trailing_slash(node) -> None:
+    """edc-mgmt-api.md §5: clients that add a `/` get the same answer, not a redirect."""
+    client, _ = node
+    await create_recorded_provider(client)
+    query = {"@context": {"@vocab": EDC}, "@type": "QuerySpec"}
+    for method, path, body in (
+        ("GET", "/v3/assets/pcf-asset-saturn", None),
+        ("POST", "/v3/assets/request", query),
+        ("POST", "/v3/contractnegotiations/request", query),
+        ("GET", "/v3/contractnegotiations/nope", None),
+        ("GET", "/node", None),
+    ):
+        plain = await client.request(method, path, json=body)
+        slashed = await client.request(method, path + "/", json=body)
+        assert (slashed.status_code, slashed.json()) == (plain.status_code, plain.json()), path
+    assert (await client.get("/v3/assets/pcf-asset-saturn/")).json()["@id"] == "pcf-asset-saturn"
+    openapi = (await client.get("http://node/openapi.json")).json()
+    assert not [path for path in openapi["paths"] if path.endswith("/")]
+
+
 async def test_query_filters_with_like_and_iri_path_when_requested(node) -> None:
     client, _ = node
     await create_recorded_provider(client)
