@@ -28,6 +28,10 @@ from connector.outcome import Failure, Ok, forbidden, unauthorized
 log = logging.getLogger("carbonspace.identity")
 
 PRESENTATION_CACHE_S = 60
+# An access token lives 5 minutes (dcp.ID_TOKEN_LIFETIME); reused for the first minute, so a
+# peer always gets one with at least 4 minutes left to query our credentials.
+ACCESS_TOKEN_REUSE = timedelta(minutes=1)
+_MAX_HELD_ACCESS_TOKENS = 1024
 MAX_RESPONSE_BYTES = 1024 * 1024
 
 
@@ -60,6 +64,7 @@ class NodeIdentity:
         self.resolver.seed(self.document)
         self.replay = store.ReplayGuard(context.database)
         self._presentations: dict[str, tuple[datetime, tuple[CredentialClaim, ...]]] = {}
+        self._access_tokens: dict[str, tuple[datetime, str]] = {}
 
     def _now(self) -> datetime:
         return self._context.clock.now()
@@ -72,13 +77,26 @@ class NodeIdentity:
     def id_token(self, audience_did: str) -> str:
         """A self-issued ID token whose `token` lets `audience_did` query our credentials."""
         now = self._now()
-        scopes = dcp.type_scopes(CREDENTIAL_TYPES)
-        access = _jose.sign(
-            self._key, self.did, dcp.access_token_claims(self.did, audience_did, scopes, now)
-        )
+        access = self._access_token(audience_did, now)
         return _jose.sign(
             self._key, self.did, dcp.id_token_claims(self.did, audience_did, now, access)
         )
+
+    def _access_token(self, audience_did: str, now: datetime) -> str:
+        """The access token for `audience_did`, reused for `ACCESS_TOKEN_REUSE`: it is a
+        bearer grant to query our credential service until it expires (no replay check
+        applies to it), and signing a fresh one doubled the cost of every ID token.
+        The ID token around it stays single-use."""
+        held = self._access_tokens.get(audience_did)
+        if held is not None and now < held[0]:
+            return held[1]
+        if len(self._access_tokens) >= _MAX_HELD_ACCESS_TOKENS:
+            self._access_tokens = {a: h for a, h in self._access_tokens.items() if now < h[0]}
+        scopes = dcp.type_scopes(CREDENTIAL_TYPES)
+        claims = dcp.access_token_claims(self.did, audience_did, scopes, now)
+        token = _jose.sign(self._key, self.did, claims)
+        self._access_tokens[audience_did] = (now + ACCESS_TOKEN_REUSE, token)
+        return token
 
     def sign_jwt(self, claims: Mapping[str, Any]) -> str:
         """A JWT signed with the node key (`iss` defaults to the node's DID)."""

@@ -25,6 +25,10 @@ def _tamper(token: str, **changes: object) -> str:
     return f"{header}.{encoded}.{signature}"
 
 
+def _payload(token: str) -> dict:
+    return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+
+
 def _refused(outcome: object) -> str:
     assert isinstance(outcome, Failure)
     assert outcome.reason is Reason.UNAUTHORIZED
@@ -187,7 +191,7 @@ async def test_credential_service_refuses_when_access_token_is_for_someone_else(
     beta = await space.node("beta")
     gamma = await space.node("gamma")
     to_beta = alpha.identity.id_token(beta.did)
-    access = json.loads(base64.urlsafe_b64decode(to_beta.split(".")[1] + "=="))["token"]
+    access = _payload(to_beta)["token"]
     stolen = sign(
         gamma.identity._key,
         gamma.did,
@@ -203,6 +207,33 @@ async def test_credential_service_refuses_when_access_token_is_for_someone_else(
     assert response.json()["detail"] == (
         "access token was issued to did:web:beta.test, not did:web:gamma.test"
     )
+
+
+async def test_access_token_is_reused_for_a_minute_when_calling_the_same_peer(
+    space: Space,
+) -> None:
+    alpha = await space.node("alpha", credentials=BOTH)
+    beta = await space.node("beta")
+    gamma = await space.node("gamma")
+    first, second = (_payload(alpha.identity.id_token(beta.did)) for _ in range(2))
+    assert first["jti"] != second["jti"]
+    assert first["token"] == second["token"]
+    assert _payload(alpha.identity.id_token(gamma.did))["token"] != first["token"]
+    message = dcp.query_message(dcp.type_scopes([MEMBERSHIP_CREDENTIAL]))
+    for _ in range(2):  # the verifier may query with it more than once, each in a fresh ID token
+        wrapped = sign(
+            beta.identity._key,
+            beta.did,
+            dcp.id_token_claims(beta.did, alpha.did, space.clock.now(), first["token"]),
+        )
+        response = await alpha.client.post(
+            "/api/identity/presentations/query",
+            json=message,
+            headers={"Authorization": f"Bearer {wrapped}"},
+        )
+        assert response.status_code == 200
+    space.clock.advance(timedelta(seconds=61))
+    assert _payload(alpha.identity.id_token(beta.did))["token"] != first["token"]
 
 
 async def test_credential_service_answers_501_when_presentation_definition_sent(
