@@ -26,7 +26,7 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from connector._http_transport import AiohttpTransport
+from connector._http_transport import AiohttpTransport, PeerClient
 from connector.clock import Clock, SystemClock
 from connector.context import NodeContext
 from connector.db import create_database, upgrade_to_head
@@ -153,10 +153,7 @@ def _new_context(settings: Settings, clock: Clock | None) -> NodeContext:
         settings=settings,
         database=create_database(settings.database_url),
         clock=clock or SystemClock(),
-        http=httpx.AsyncClient(
-            timeout=httpx.Timeout(10.0),
-            transport=AiohttpTransport(200, OUTBOUND_IDLE_EXPIRY_S),
-        ),
+        http=PeerClient(AiohttpTransport(200, OUTBOUND_IDLE_EXPIRY_S), httpx.Timeout(10.0)),
         metrics=Metrics(),
     )
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from connector._http_transport import PeerClient
+
 if TYPE_CHECKING:
     from connector.context import NodeContext
 
@@ -63,12 +65,23 @@ async def send_message(
         headers["Content-Type"] = "application/json"
         content = json.dumps(message, separators=(",", ":")).encode()
     try:
-        response = await context.http.request(method, url, content=content, headers=headers)
+        status, raw = await _send(context.http, method, url, headers, content)
     except httpx.HTTPError as exc:
         log.info("DSP peer unreachable", extra={"url": url, "error": type(exc).__name__})
         return PeerReply(0, None, f"{type(exc).__name__}: {exc}"[:300])
     try:
-        body = response.json() if response.content else None
+        body = json.loads(raw) if raw else None
     except ValueError:
         body = None
-    return PeerReply(response.status_code, body)
+    return PeerReply(status, body)
+
+
+async def _send(
+    http: httpx.AsyncClient, method: str, url: str, headers: dict[str, str], content: bytes | None
+) -> tuple[int, bytes]:
+    """The node's own client sends straight through its pool (`PeerClient.fetch`); a client
+    put in its place (in-process peers in tests) through httpx's API."""
+    if isinstance(http, PeerClient):
+        return await http.fetch(method, url, headers, content)
+    response = await http.request(method, url, content=content, headers=headers)
+    return response.status_code, response.content

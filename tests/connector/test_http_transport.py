@@ -1,7 +1,8 @@
 """The node's outbound transport (connector/_http_transport.py): httpx's API over aiohttp, against
 a real server on loopback. What callers rely on: requests arrive as sent, answers come back
 as httpx responses (decoded, redirects not followed), connections are reused, and every
-network failure is an `httpx.HTTPError` (send_message turns those into 'peer unreachable')."""
+network failure is an `httpx.HTTPError` (send_message turns those into 'peer unreachable').
+`PeerClient.fetch`, the DSP messages' path around httpx's models, keeps the same promises."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from connector._http_transport import AiohttpTransport
+from connector._http_transport import AiohttpTransport, PeerClient
 
 
 @pytest.fixture
@@ -128,3 +129,35 @@ async def test_connection_dropped_mid_answer_is_an_http_error(server, client) ->
     base, _ = server
     with pytest.raises(httpx.HTTPError):
         await client.get(base + "/hang-up")
+
+
+@pytest.fixture
+async def peer() -> AsyncIterator[PeerClient]:
+    async with PeerClient(AiohttpTransport(10, 4.0), httpx.Timeout(0.3)) as http:
+        yield http
+
+
+async def test_fetch_sends_as_sent_and_shares_the_pool_with_the_httpx_api(server, peer) -> None:
+    base, seen = server
+    status, body = await peer.fetch(
+        "POST", base + "/echo", {"Authorization": "Bearer t"}, b'{"a": 1}'
+    )
+    assert (status, json.loads(body)) == (201, {"method": "POST", "body": '{"a": 1}', "query": ""})
+    assert seen[0]["headers"]["Authorization"] == "Bearer t"  # type: ignore[index]
+    assert (await peer.get(base + "/echo")).status_code == 201
+    assert (await peer.fetch("GET", base + "/moved", {}, None))[0] == 302
+    assert len({str(entry["peer"]) for entry in seen}) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [(None, httpx.ConnectError), ("/slow", httpx.TimeoutException), ("/hang-up", httpx.HTTPError)],
+)
+async def test_fetch_failure_is_an_httpx_error(server, peer, path, error) -> None:
+    base, _ = server
+    if path is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base, path = f"http://127.0.0.1:{probe.getsockname()[1]}", "/"
+    with pytest.raises(error):
+        await peer.fetch("GET", base + path, {}, None)
