@@ -19,10 +19,13 @@ from connector.management._retirement_api import router as retirement_router
 from connector.work import register_processor
 
 management_router = APIRouter(prefix="/api/management", tags=["management"])
+# FastAPI tries routes in this order, so the routes scripts poll (negotiation, transfer and
+# EDR state) come first. No two of these routers share a path under one method, so the order
+# changes no route's meaning.
+management_router.include_router(process_router)
 management_router.include_router(provider_router)
 management_router.include_router(catalog_router)
 management_router.include_router(retirement_router)
-management_router.include_router(process_router)
 
 
 @management_router.get("/node")
