@@ -291,6 +291,37 @@ async def test_replay_register_survives_restart_when_jti_seen(tmp_path, database
     await database.dispose()
 
 
+async def test_replay_register_fails_every_waiting_call_when_database_fails(
+    database_url: str,
+) -> None:
+    """A failed batch answers each of its callers with the error (none hangs), and the next
+    batch is written normally."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import DBAPIError
+
+    from connector.db import create_database, upgrade_to_head
+    from connector.identity.store import ReplayGuard
+
+    now = datetime.now(UTC)
+    expires = now + timedelta(minutes=5)
+    database = create_database(database_url)  # no migrations yet: the table is missing
+    guard = ReplayGuard(database)
+    guard._last_purge = now  # the purge would meet the missing table first
+    answers = await asyncio.wait_for(
+        asyncio.gather(
+            *(guard.first_use("did:web:a.test", f"j{i}", expires, now) for i in range(5)),
+            return_exceptions=True,
+        ),
+        timeout=10,
+    )
+    assert all(isinstance(answer, DBAPIError) for answer in answers)
+    await upgrade_to_head(database)
+    assert await guard.first_use("did:web:a.test", "j0", expires, now)
+    await database.dispose()
+
+
 async def test_replay_register_accepts_one_of_concurrent_uses_when_jti_repeats(
     database_url: str,
 ) -> None:
