@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -184,25 +185,35 @@ async def test_credential_service_answers_401_with_reason_when_token_missing(
     }
 
 
+async def _holder_and_two_verifiers(space: Space) -> tuple[Any, Any, Any]:
+    """alpha (holding both credentials), beta and gamma."""
+    return (
+        await space.node("alpha", credentials=BOTH),
+        await space.node("beta"),
+        await space.node("gamma"),
+    )
+
+
+async def _query_credentials(space: Space, holder: Any, verifier: Any, access: str) -> Any:
+    """`verifier` queries `holder`'s credential service with `access`, in its own ID token."""
+    wrapped = sign(
+        verifier.identity._key,
+        verifier.did,
+        dcp.id_token_claims(verifier.did, holder.did, space.clock.now(), access),
+    )
+    return await holder.client.post(
+        "/api/identity/presentations/query",
+        json=dcp.query_message(dcp.type_scopes([MEMBERSHIP_CREDENTIAL])),
+        headers={"Authorization": f"Bearer {wrapped}"},
+    )
+
+
 async def test_credential_service_refuses_when_access_token_is_for_someone_else(
     space: Space,
 ) -> None:
-    alpha = await space.node("alpha", credentials=BOTH)
-    beta = await space.node("beta")
-    gamma = await space.node("gamma")
-    to_beta = alpha.identity.id_token(beta.did)
-    access = _payload(to_beta)["token"]
-    stolen = sign(
-        gamma.identity._key,
-        gamma.did,
-        dcp.id_token_claims(gamma.did, alpha.did, space.clock.now(), access),
-    )
-    message = dcp.query_message(dcp.type_scopes([MEMBERSHIP_CREDENTIAL]))
-    response = await alpha.client.post(
-        "/api/identity/presentations/query",
-        json=message,
-        headers={"Authorization": f"Bearer {stolen}"},
-    )
+    alpha, beta, gamma = await _holder_and_two_verifiers(space)
+    access = _payload(alpha.identity.id_token(beta.did))["token"]
+    response = await _query_credentials(space, alpha, gamma, access)
     assert response.status_code == 401
     assert response.json()["detail"] == (
         "access token was issued to did:web:beta.test, not did:web:gamma.test"
@@ -212,25 +223,13 @@ async def test_credential_service_refuses_when_access_token_is_for_someone_else(
 async def test_access_token_is_reused_for_a_minute_when_calling_the_same_peer(
     space: Space,
 ) -> None:
-    alpha = await space.node("alpha", credentials=BOTH)
-    beta = await space.node("beta")
-    gamma = await space.node("gamma")
+    alpha, beta, gamma = await _holder_and_two_verifiers(space)
     first, second = (_payload(alpha.identity.id_token(beta.did)) for _ in range(2))
     assert first["jti"] != second["jti"]
     assert first["token"] == second["token"]
     assert _payload(alpha.identity.id_token(gamma.did))["token"] != first["token"]
-    message = dcp.query_message(dcp.type_scopes([MEMBERSHIP_CREDENTIAL]))
     for _ in range(2):  # the verifier may query with it more than once, each in a fresh ID token
-        wrapped = sign(
-            beta.identity._key,
-            beta.did,
-            dcp.id_token_claims(beta.did, alpha.did, space.clock.now(), first["token"]),
-        )
-        response = await alpha.client.post(
-            "/api/identity/presentations/query",
-            json=message,
-            headers={"Authorization": f"Bearer {wrapped}"},
-        )
+        response = await _query_credentials(space, alpha, beta, first["token"])
         assert response.status_code == 200
     space.clock.advance(timedelta(seconds=61))
     assert _payload(alpha.identity.id_token(beta.did))["token"] != first["token"]
