@@ -23,12 +23,12 @@ from typing import Any, TypeVar
 BUSY_TIMEOUT_S = 30.0
 _FIRST_BACKOFF_S = 0.001
 _MAX_BACKOFF_S = 0.05
-_SQLITE_BUSY = 5
+SQLITE_BUSY = 5
 
 T = TypeVar("T")
 
 
-async def _retry_busy(call: Callable[[], T], *, found_locked: bool = False) -> T:
+async def retry_busy(call: Callable[[], T], *, found_locked: bool = False) -> T:
     """`call()`, retried while SQLite says the database is locked by another connection;
     `found_locked`: the caller's own first attempt already was, so wait before trying again."""
     loop = asyncio.get_running_loop()
@@ -39,7 +39,7 @@ async def _retry_busy(call: Callable[[], T], *, found_locked: bool = False) -> T
             try:
                 return call()
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != _SQLITE_BUSY or loop.time() + delay > deadline:
+                if error.sqlite_errorcode != SQLITE_BUSY or loop.time() + delay > deadline:
                     raise
         found_locked = False
         await asyncio.sleep(delay)
@@ -62,16 +62,14 @@ class InlineCursor:
         try:  # the common case, without the retry loop's closure and coroutine
             self._cursor.execute(sql, parameters or ())
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode != _SQLITE_BUSY:
+            if error.sqlite_errorcode != SQLITE_BUSY:
                 raise
-            await _retry_busy(
-                lambda: self._cursor.execute(sql, parameters or ()), found_locked=True
-            )
+            await retry_busy(lambda: self._cursor.execute(sql, parameters or ()), found_locked=True)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
         rows = list(parameters)
-        await _retry_busy(lambda: self._cursor.executemany(sql, rows))
+        await retry_busy(lambda: self._cursor.executemany(sql, rows))
         return self
 
     async def fetchall(self) -> list[Any]:
@@ -132,6 +130,11 @@ class InlineConnection:
         self._conn = connection
 
     @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection (for `connector.db.unit`'s row operations)."""
+        return self._conn
+
+    @property
     def _connection(self) -> sqlite3.Connection:
         # SQLAlchemy's adapter checks this before commit/rollback (aiosqlite's "still open")
         return self._conn
@@ -144,7 +147,7 @@ class InlineConnection:
         return await cursor.execute(sql, parameters)
 
     async def commit(self) -> None:
-        await _retry_busy(self._conn.commit)
+        await retry_busy(self._conn.commit)
 
     async def rollback(self) -> None:
         self._conn.rollback()
@@ -167,7 +170,7 @@ def inline_connector(path: str) -> Callable[[], Awaitable[InlineConnection]]:
     """An `async_creator` for `create_async_engine`: inline connections to the file `path`."""
 
     async def connect() -> InlineConnection:
-        # timeout=0: no blocking busy handler; `_retry_busy` waits without blocking the loop.
+        # timeout=0: no blocking busy handler; `retry_busy` waits without blocking the loop.
         connection = sqlite3.connect(
             path, timeout=0, isolation_level="DEFERRED", check_same_thread=False
         )

@@ -89,7 +89,7 @@ class Database:
             return
         async with self._connection() as connection:
             await connection.begin()
-            async with open_unit(connection, lock_rows=False) as unit:
+            async with open_unit(connection, lock_rows=False, inline=True) as unit:
                 yield unit
 
     @asynccontextmanager

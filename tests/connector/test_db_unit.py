@@ -5,15 +5,23 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
 
+from connector.assets.models import AssetRow
 from connector.db import Database
 from connector.negotiation import NegotiationRow
+from connector.negotiation.models import AgreementRow
+from connector.transfer.models import EdrRow, TransferRow
 from connector.work import WorkItem
 from connector.work._queue import new_item
 
@@ -163,3 +171,103 @@ async def test_get_finds_a_row_added_earlier_in_the_same_unit(database: Database
         unit.add(_negotiation())
         found = await unit.get(NegotiationRow, "urn:uuid:n1", for_update=True)
         assert found is not None and found.state == "REQUESTED"
+
+
+# Every model the state machines write through a unit. On inline SQLite the unit's get, add and
+# save bypass SQLAlchemy (`_InlineSql`): what they store and read must be exactly what the ORM
+# stores and reads, for every column type, null included.
+UNIT_MODELS = [NegotiationRow, AgreementRow, TransferRow, EdrRow, WorkItem, AssetRow]
+
+
+def _awkward(model: type, key: str, nulls: bool) -> Any:
+    """A row of `model` with non-ASCII and quote characters, nested JSON, a timezone-aware
+    datetime with microseconds; strings end with `key` (unique columns stay unique)."""
+    values: dict[str, Any] = {}
+    for column in model.__table__.c:  # type: ignore[attr-defined]
+        kind = type(column.type).__name__
+        if column.primary_key:
+            values[column.key] = key
+        elif nulls and column.nullable:
+            values[column.key] = None
+        elif kind == "JSON":
+            values[column.key] = {"a": [1, 2.5, None, "ü"], "b": {"c": True}, "q": "'\""}
+        elif kind == "DateTime":
+            values[column.key] = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+        elif kind == "Integer":
+            values[column.key] = 1  # a versioned row starts at 1 through the ORM
+        else:
+            values[column.key] = f"ü'\"✓{key}"
+    return model(**values)
+
+
+def _fields(row: Any, key: str) -> dict[str, Any]:
+    """Every column but the key, with `key` taken off the strings."""
+    values = {c.key: getattr(row, c.key) for c in type(row).__table__.c if not c.primary_key}
+    return {k: v.removesuffix(key) if isinstance(v, str) else v for k, v in values.items()}
+
+
+@pytest.mark.parametrize("nulls", [False, True], ids=["values", "nulls"])
+@pytest.mark.parametrize("model", UNIT_MODELS, ids=lambda model: model.__name__)
+async def test_unit_stores_and_reads_every_column_as_the_orm_does(
+    database: Database, model: type, nulls: bool
+) -> None:
+    keys = ("o1", "u2")
+    async with database.session() as session:
+        session.add(_awkward(model, keys[0], nulls))
+        await session.commit()
+    async with database.unit() as unit:
+        unit.add(_awkward(model, keys[1], nulls))
+        await unit.commit()
+    async with database.session() as session:
+        orm_read = [await session.get(model, key) for key in keys]
+    async with database.unit() as unit:
+        unit_read = [await unit.get(model, key) for key in keys]
+    expected = _fields(orm_read[0], keys[0])
+    reads = zip(orm_read + unit_read, keys * 2, strict=True)
+    assert [_fields(row, key) for row, key in reads] == [expected] * 4
+
+
+async def test_duplicate_key_is_an_integrity_error_and_stores_nothing(
+    database: Database,
+) -> None:
+    async with database.unit() as unit:
+        unit.add(_negotiation())
+        await unit.commit()
+    with pytest.raises(IntegrityError):
+        async with database.unit() as unit:
+            unit.add(new_item("negotiation", "urn:uuid:n1", "request", NOW))
+            unit.add(_negotiation())
+            await unit.commit()
+    async with database.session() as session:
+        assert (await session.exec(select(WorkItem))).all() == []
+
+
+async def test_unit_waits_for_a_write_lock_held_elsewhere_without_blocking_the_loop(
+    database: Database, tmp_path: Path
+) -> None:
+    if not database.inline:
+        pytest.skip("inline SQLite only")
+    holder = sqlite3.connect(database.url.split("///", 1)[1], isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's write transaction
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.2)
+        holder.execute("COMMIT")
+
+    ticker = asyncio.create_task(tick())
+    releaser = asyncio.create_task(release())
+    async with database.unit() as unit:
+        unit.add(_negotiation())
+        await unit.commit()
+    await releaser
+    ticker.cancel()
+    holder.close()
+    assert ticks >= 10  # the loop kept running while the unit waited
+    assert await _stored(database, "urn:uuid:n1") is not None
