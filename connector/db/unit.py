@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
     from sqlalchemy.sql import ClauseElement, Executable
     from sqlalchemy.sql.compiler import SQLCompiler
+    from sqlalchemy.sql.dml import UpdateBase
 
 M = TypeVar("M")
 
@@ -164,6 +165,25 @@ class Unit:
         await self.flush()
         return await self.connection.execute(statement, params)
 
+    async def run(self, statement: UpdateBase, params: dict[str, Any]) -> int:
+        """A hot-path UPDATE or DELETE built once (a module-level statement with bind
+        parameters), bound to `params`; the number of rows it changed. On inline SQLite it
+        runs as compiled SQL like `get`/`save`; never pass a statement built per call (each
+        distinct statement is compiled and kept once)."""
+        await self.flush()
+        if self._inline is None:
+            result = await self.connection.execute(statement, params)
+            return int(result.rowcount)
+        prepared = _PREPARED.get(id(statement))
+        if prepared is None or prepared[0] is not statement:
+            prepared = _PREPARED[id(statement)] = (
+                statement,
+                _Statement(statement, self.connection.dialect),
+            )
+        compiled = prepared[1]
+        cursor = await retry_busy(lambda: compiled.run(self._inline, params))  # type: ignore[arg-type]
+        return int(cursor.rowcount)
+
     async def flush(self) -> None:
         """Run the pending inserts now (consecutive rows of one table in one executemany)."""
         pending, self._pending = self._pending, []
@@ -213,6 +233,10 @@ async def open_unit(
     finally:
         if not unit.committed:
             await connection.rollback()
+
+
+# Statements `Unit.run` has compiled, by identity (the statement is kept, so its id is not reused).
+_PREPARED: dict[int, tuple[Any, _Statement]] = {}
 
 
 class _InlineSql:

@@ -122,7 +122,7 @@ async def finish_with_provider_pid(
     next message, which may arrive first and set the same pid, is not made stale by it."""
     async with context.database.unit() as unit:
         params = {"row_id": item.subject_id, "pid": provider_pid}
-        await unit.execute(_set_provider_pid(model), params)
+        await unit.run(_set_provider_pid(model), params)
         await finish(unit, item)
         await unit.commit()
 

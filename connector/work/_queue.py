@@ -71,10 +71,10 @@ async def finish(transaction: AnyTransaction, item: WorkItem) -> None:
     """Delete a done item, only while we still hold its lease."""
     params = {"item_id": item.id, "owner": item.lease_owner}
     if isinstance(transaction, Unit):
-        result = await transaction.execute(_DELETE_LEASED, params)
+        deleted = await transaction.run(_DELETE_LEASED, params)
     else:
-        result = await transaction.exec(_DELETE_LEASED, params=params)
-    if result.rowcount != 1:
+        deleted = (await transaction.exec(_DELETE_LEASED, params=params)).rowcount
+    if deleted != 1:
         raise LeaseLostError(f"work item {item.id} is no longer leased by {item.lease_owner}")
 
 

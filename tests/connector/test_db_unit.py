@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col, select
@@ -147,6 +147,22 @@ async def test_a_statement_sees_the_rows_added_before_it(database: Database) -> 
         unit.add(item)
         result = await unit.execute(delete(items).where(items.c.id == item.id))
         assert result.rowcount == 1
+        await unit.commit()
+    async with database.session() as session:
+        assert await session.get(WorkItem, item.id) is None
+
+
+_DELETE_ITEM = delete(WorkItem.__table__).where(  # type: ignore[attr-defined]
+    WorkItem.__table__.c.id == bindparam("item_id")  # type: ignore[attr-defined]
+)
+
+
+async def test_run_binds_a_prepared_statement_and_counts_its_rows(database: Database) -> None:
+    item = new_item("negotiation", "urn:uuid:n1", "request", NOW)
+    async with database.unit() as unit:
+        unit.add(item)  # pending: `run` writes it first
+        assert await unit.run(_DELETE_ITEM, {"item_id": item.id}) == 1
+        assert await unit.run(_DELETE_ITEM, {"item_id": item.id}) == 0
         await unit.commit()
     async with database.session() as session:
         assert await session.get(WorkItem, item.id) is None
