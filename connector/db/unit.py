@@ -79,10 +79,14 @@ class _Mapping:
         return {column: getattr(row, attribute) for column, attribute in self.fields}
 
     def instance(self, values: Any) -> Any:
-        """A model instance from a result row, the way the ORM's loader builds one (no
-        validation: the values come from our own table)."""
+        """A model instance from a result row keyed by column."""
+        return self.new_row({self.attribute_of[key]: value for key, value in values.items()})
+
+    def new_row(self, attributes: dict[str, Any]) -> Any:
+        """A model instance with these attribute values, the way the ORM's loader builds one
+        (no validation: the values come from our own table)."""
         row = self.manager.new_instance()
-        row.__dict__.update({self.attribute_of[key]: value for key, value in values.items()})
+        row.__dict__.update(attributes)
         return row
 
 
@@ -174,13 +178,9 @@ class Unit:
         if self._inline is None:
             result = await self.connection.execute(statement, params)
             return int(result.rowcount)
-        prepared = _PREPARED.get(id(statement))
-        if prepared is None or prepared[0] is not statement:
-            prepared = _PREPARED[id(statement)] = (
-                statement,
-                _Statement(statement, self.connection.dialect),
-            )
-        compiled = prepared[1]
+        compiled = _PREPARED.get(statement)
+        if compiled is None:
+            compiled = _PREPARED[statement] = _Statement(statement, self.connection.dialect)
         cursor = await retry_busy(lambda: compiled.run(self._inline, params))  # type: ignore[arg-type]
         return int(cursor.rowcount)
 
@@ -235,8 +235,8 @@ async def open_unit(
             await connection.rollback()
 
 
-# Statements `Unit.run` has compiled, by identity (the statement is kept, so its id is not reused).
-_PREPARED: dict[int, tuple[Any, _Statement]] = {}
+# Statements `Unit.run` has compiled (a statement hashes and compares by identity).
+_PREPARED: dict[UpdateBase, _Statement] = {}
 
 
 class _InlineSql:
@@ -269,14 +269,12 @@ class _InlineSql:
         found = self.select.run(connection, {"_key": key}).fetchone()
         if found is None:
             return None
-        row = mapping.manager.new_instance()
-        row.__dict__.update(
+        return mapping.new_row(
             {
                 attribute: (value if reader is None else reader(value))
                 for (attribute, reader), value in zip(self.readers, found, strict=True)
             }
         )
-        return row
 
     async def insert(self, connection: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
         await retry_busy(lambda: self.insert_all.run_many(connection, rows))
@@ -298,8 +296,9 @@ class _Statement:
         ]
 
     def _bound(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        # every value goes through its converter, None included, as SQLAlchemy does
         return tuple(
-            values[name] if convert is None or values[name] is None else convert(values[name])
+            values[name] if convert is None else convert(values[name])
             for name, convert in self.parameters
         )
 
