@@ -107,11 +107,7 @@ class TrailingSlashMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if (
-            scope["type"] == "http"
-            and path.endswith("/")
-            and path.startswith(MANAGEMENT_PREFIXES[0] + "/")
-        ):
+        if scope["type"] == "http" and path.endswith("/") and path.startswith(_MANAGEMENT_PATH):
             scope = {**scope, "path": path[:-1]}
             raw_path = scope.get("raw_path")
             if isinstance(raw_path, bytes) and raw_path.endswith(b"/"):
