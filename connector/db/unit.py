@@ -175,13 +175,14 @@ class Unit:
         runs as compiled SQL like `get`/`save`; never pass a statement built per call (each
         distinct statement is compiled and kept once)."""
         await self.flush()
-        if self._inline is None:
+        inline = self._inline
+        if inline is None:
             result = await self.connection.execute(statement, params)
             return int(result.rowcount)
         compiled = _PREPARED.get(statement)
         if compiled is None:
             compiled = _PREPARED[statement] = _Statement(statement, self.connection.dialect)
-        cursor = await retry_busy(lambda: compiled.run(self._inline, params))  # type: ignore[arg-type]
+        cursor = await retry_busy(lambda: compiled.run(inline, params))
         return int(cursor.rowcount)
 
     async def flush(self) -> None:

@@ -57,7 +57,7 @@ _MAX_PROBLEMS = 5
 
 
 @cache
-def shipped_schemas() -> dict[str, dict[str, Any]]:
+def _shipped_schemas() -> dict[str, dict[str, Any]]:
     """All shipped schemas, keyed by their `$id`."""
     root = resources.files("connector.dsp") / "_schemas"
     schemas: dict[str, dict[str, Any]] = {}
@@ -79,13 +79,13 @@ def _no_fetch(uri: str) -> Any:
 
 @cache
 def _registry() -> Registry:
-    return Registry(list(shipped_schemas().items()), retriever=_no_fetch)
+    return Registry(list(_shipped_schemas().items()), retriever=_no_fetch)
 
 
 @cache
 def validator_for(message_type: str) -> Draft201909Validator:
     """The compiled validator for a message type (KeyError for types without a schema)."""
-    schema = shipped_schemas()[SCHEMA_BASE + SCHEMA_BY_TYPE[message_type]]
+    schema = _shipped_schemas()[SCHEMA_BASE + SCHEMA_BY_TYPE[message_type]]
     return Draft201909Validator(schema, registry=_registry(), retriever=_no_fetch)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -259,7 +258,7 @@ async def test_duplicate_key_is_an_integrity_error_and_stores_nothing(
 
 
 async def test_unit_waits_for_a_write_lock_held_elsewhere_without_blocking_the_loop(
-    database: Database, tmp_path: Path
+    database: Database,
 ) -> None:
     if not database.inline:
         pytest.skip("inline SQLite only")
