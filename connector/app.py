@@ -147,7 +147,11 @@ OUTBOUND_IDLE_EXPIRY_S = 4.0
 def _new_context(settings: Settings, clock: Clock | None) -> NodeContext:
     return NodeContext(
         settings=settings,
-        database=create_database(settings.database_url),
+        database=create_database(
+            settings.database_url,
+            pool_size=settings.database.pool_size,
+            max_overflow=settings.database.max_overflow,
+        ),
         clock=clock or SystemClock(),
         http=PeerClient(AiohttpTransport(200, OUTBOUND_IDLE_EXPIRY_S), httpx.Timeout(10.0)),
         metrics=Metrics(),

@@ -8,6 +8,7 @@ error shape of the surface that was called (STYLE.md "Errors"):
 - anything else: `{"error": reason, "detail": ...}`.
 
 Unexpected exceptions are logged with the request id and answered 500 with no traceback; a
+database that cannot be reached (or whose connection dropped) is a 503 with `Retry-After`; a
 client that hangs up before its body is read is logged as such, not as an error.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sql_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -29,6 +31,9 @@ log = logging.getLogger("carbonspace.errors")
 
 # nginx's status for "client closed request": only logs and metrics ever see it.
 CLIENT_CLOSED_REQUEST = 499
+
+# Seconds a caller should wait before retrying when the database was unreachable.
+DATABASE_RETRY_AFTER_S = 1
 
 DSP_CONTEXT = "https://w3id.org/dspace/2025/1/context.jsonld"
 
@@ -148,12 +153,51 @@ def install_error_handlers(app: FastAPI) -> None:
         log.info("client disconnected", extra={"path": request.url.path, "method": request.method})
         return Response(status_code=CLIENT_CLOSED_REQUEST)
 
+    @app.exception_handler(sql_errors.DBAPIError)
+    async def _database(request: Request, exc: sql_errors.DBAPIError) -> JSONResponse:
+        if not _database_unreachable(exc):
+            return _internal_error(request, exc)
+        # Nothing was committed: the transaction failed with its connection. Retrying is safe.
+        log.warning(
+            "database unreachable",
+            extra={"path": request.url.path, "method": request.method, "error": str(exc.orig)},
+        )
+        return _unavailable(request)
+
+    @app.exception_handler(sql_errors.TimeoutError)
+    async def _pool_exhausted(request: Request, exc: sql_errors.TimeoutError) -> JSONResponse:
+        log.warning("no database connection free", extra={"path": request.url.path})
+        return _unavailable(request)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
-        failure = Failure(Reason.UNAVAILABLE, "internal error; see the node's log")
-        body = error_body_for_path(request.url.path, failure, 500)
-        return JSONResponse(body, status_code=500)
+        return _internal_error(request, exc)
+
+
+def _database_unreachable(error: sql_errors.DBAPIError) -> bool:
+    """A lost or refused connection (or SQLite's lock wait running out), not a bug of ours."""
+    return error.connection_invalidated or isinstance(
+        error, (sql_errors.OperationalError, sql_errors.InterfaceError)
+    )
+
+
+def _unavailable(request: Request) -> JSONResponse:
+    failure = Failure(Reason.UNAVAILABLE, "the database is unavailable; retry later")
+    body = error_body_for_path(request.url.path, failure, 503)
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}
+    return JSONResponse(body, status_code=503, headers=headers)
+
+
+def _internal_error(request: Request, error: Exception) -> JSONResponse:
+    """500 for a bug, logged with its traceback; the caller sees none."""
+    log.error(
+        "unhandled error",
+        exc_info=error,
+        extra={"path": request.url.path, "method": request.method},
+    )
+    failure = Failure(Reason.UNAVAILABLE, "internal error; see the node's log")
+    body = error_body_for_path(request.url.path, failure, 500)
+    return JSONResponse(body, status_code=500)
 
 
 def _describe_validation_error(error: Any) -> str:

@@ -62,6 +62,10 @@ class ServerSection(_Section):
 
 class DatabaseSection(_Section):
     url: str = ""
+    # PostgreSQL connection pool: `pool_size` kept open, up to `max_overflow` more in a burst.
+    # Every replica of a node opens up to the sum (the server's default max_connections: 100).
+    pool_size: int = Field(default=20, ge=1, le=1000)
+    max_overflow: int = Field(default=10, ge=0, le=1000)
 
     @field_validator("url")
     @classmethod

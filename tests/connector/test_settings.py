@@ -83,6 +83,18 @@ def test_error_names_key_when_database_scheme_unknown(tmp_path: Path) -> None:
         load_settings(node_dir, environ={"CARBONSPACE_DATABASE_URL": "mysql://x"})
 
 
+def test_database_pool_is_20_plus_10_unless_configured(tmp_path: Path) -> None:
+    settings = load_settings(write_config(tmp_path, VALID), environ={})
+    assert (settings.database.pool_size, settings.database.max_overflow) == (20, 10)
+    values = {**VALID, "database": {"pool_size": 40, "max_overflow": 0}}
+    settings = load_settings(write_config(tmp_path, values), environ={})
+    assert (settings.database.pool_size, settings.database.max_overflow) == (40, 0)
+    with pytest.raises(SettingsError, match=r"^database\.pool_size: "):
+        load_settings(
+            write_config(tmp_path, VALID), environ={"CARBONSPACE_DATABASE_POOL_SIZE": "0"}
+        )
+
+
 def test_directory_participants_round_trip_when_rendered_as_tables(tmp_path: Path) -> None:
     participants = [
         {"did": "did:web:mill.example", "dsp_url": "https://mill.example/api/dsp", "name": "Mill"},

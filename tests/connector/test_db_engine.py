@@ -1,0 +1,120 @@
+"""PostgreSQL connections that drop: replaced before use when idle, a 503 (not a 500) when they
+drop under load, and the next request served again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import make_url, text
+
+from connector.app import create_app
+from connector.db import create_database, engine
+from connector.db.engine import Database
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def postgres_url(database_url: str) -> Iterator[str]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("connections to a server only")
+    yield database_url
+
+
+def _terminate_connections(url: str) -> int:
+    """What a server restart does to a database's clients: every backend is terminated."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    name = make_url(url).database
+    with psycopg.connect(plain, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return len(rows)
+
+
+async def _backend_pid(database: Database) -> int:
+    async with database.engine.connect() as connection:
+        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+def _count_pings(database: Database, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    pings: list[int] = []
+    ping = database.engine.dialect.do_ping
+
+    def counting(dbapi_connection: object) -> bool:
+        pings.append(1)
+        return ping(dbapi_connection)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(database.engine.dialect, "do_ping", counting)
+    return pings
+
+
+async def test_connection_returned_a_moment_ago_is_lent_without_a_ping(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = create_database(postgres_url)
+    pings = _count_pings(database, monkeypatch)
+    try:
+        first = await _backend_pid(database)
+        assert await _backend_pid(database) == first
+        assert pings == []
+    finally:
+        await database.dispose()
+
+
+async def test_idle_connection_is_pinged_and_replaced_when_the_server_dropped_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "PING_IDLE_AFTER_S", 0.0)
+    database = create_database(postgres_url)
+    pings = _count_pings(database, monkeypatch)
+    try:
+        first = await _backend_pid(database)
+        assert _terminate_connections(postgres_url) == 1
+        # The pooled connection is dead; the ping finds out and the pool opens a new one.
+        second = await _backend_pid(database)
+        assert second != first
+        assert len(pings) == 1
+        assert await _backend_pid(database) == second
+    finally:
+        await database.dispose()
+
+
+async def test_request_is_503_with_retry_after_when_its_connection_dropped_then_served(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, postgres_url)
+    app = create_app(settings)
+    headers = {"X-Api-Key": settings.management.api_key}
+    policy = {
+        "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
+        "@id": "use",
+        "policy": {"@type": "Set", "permission": [{"action": "use"}]},
+    }
+    stored = "/api/management/v3/policydefinitions/use"
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://node", headers=headers
+        ) as client:
+            assert (await client.get(stored)).status_code == 404
+            assert _terminate_connections(postgres_url) >= 1
+
+            # Returned a moment ago, so lent without a ping: its statement fails.
+            dropped = await client.post("/api/management/v3/policydefinitions", json=policy)
+            assert dropped.status_code == 503
+            assert dropped.headers["Retry-After"] == "1"
+            assert dropped.json()[0]["type"] == "ServiceUnavailable"
+
+            # The pool threw the dead connections away; nothing was stored by the failed call.
+            assert (await client.get(stored)).status_code == 404
+            created = await client.post("/api/management/v3/policydefinitions", json=policy)
+            assert created.status_code == 200, created.text
+            assert (await client.get(stored)).status_code == 200
