@@ -4,6 +4,7 @@ whole server stack)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import connector
-from connector.cli import COMMAND_FEATURES, app, feature_commands
+from connector.cli import COMMAND_FEATURES, COMMANDS, app, feature_commands
 
 FEATURES_WITH_CLI = sorted(p.parent.name for p in Path(connector.__file__).parent.glob("*/cli.py"))
 
@@ -29,6 +30,28 @@ def test_root_help_lists_every_command_when_asked() -> None:
     assert result.exit_code == 0, result.output
     for name in (*COMMAND_FEATURES, "serve"):
         assert f" {name} " in result.output
+
+
+def test_root_help_summaries_are_the_first_paragraph_of_each_commands_help() -> None:
+    for name, (feature, summary) in COMMANDS.items():
+        command = feature_commands(feature)[name]
+        own = command.short_help or inspect.cleandoc(command.help or "").split("\n\n")[0]
+        assert summary == " ".join(own.split()), name
+
+
+def test_root_help_imports_no_feature_when_asked() -> None:
+    probe = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from connector.cli import app\n"
+        "result = CliRunner().invoke(app, ['--help'], terminal_width=200)\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'Offer assets under policy templates' in result.output, result.output\n"
+        "print(json.dumps(sorted(m for m in sys.modules"
+        " if m.endswith('.cli') and m != 'connector.cli' or m in ('sqlalchemy', 'fastapi'))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout) == []
 
 
 def test_unknown_command_is_refused_with_usage_when_given() -> None:
