@@ -32,7 +32,7 @@ from catalog import (
     parse_offer_id,
     policy_digest,
 )
-from connector.assets import all_assets, asset_entry, get_asset
+from connector.assets import all_assets, asset_entry
 from connector.assets.models import AssetRow
 from connector.context import NodeContext
 from connector.contracts.models import ContractDefinitionRow, PolicyDefinitionRow
@@ -178,8 +178,7 @@ async def _candidate_assets(context: NodeContext, query: CatalogQuery) -> list[A
     for criterion in query.criteria:
         named = criterion.operator == "=" and canonical_name(criterion.operand_left) == "id"
         if named and isinstance(criterion.operand_right, str):
-            async with context.database.session() as session:
-                row = await get_asset(session, criterion.operand_right)
+            row = await context.database.get(AssetRow, criterion.operand_right)
             return [] if row is None else [row]
     return list(await all_assets(context))
 
@@ -188,8 +187,7 @@ async def provider_dataset(
     context: NodeContext, participant: Any, dataset_id: str
 ) -> Ok[dict[str, Any]] | Failure:
     """One `Dataset` (DSP Catalog Protocol §5.3); 404 when absent or not visible."""
-    async with context.database.session() as session:
-        row = await get_asset(session, dataset_id)
+    row = await context.database.get(AssetRow, dataset_id)
     if row is None:
         return not_found(f"dataset {dataset_id!r} not found")
     visible = admitted(await offer_definitions(context), participant_context(context, participant))

@@ -79,10 +79,10 @@ async def check_grant(
     from connector.negotiation import DATA_ACCESS, AgreementRow
     from connector.transfer import TransferRow, TransferState, agreement_problem
 
-    async with context.database.session() as session:
-        transfer = await session.get(TransferRow, grant.transfer_id)
-        agreement = await session.get(AgreementRow, grant.agreement_id)
-        asset = await session.get(AssetRow, grant.asset_id)
+    database = context.database
+    transfer = await database.get(TransferRow, grant.transfer_id)
+    agreement = await database.get(AgreementRow, grant.agreement_id)
+    asset = await database.get(AssetRow, grant.asset_id)
     if transfer is None or transfer.counterparty_id != grant.participant_id:
         return forbidden("the transfer of this token is unknown")
     if transfer.state != TransferState.STARTED:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.db._inline_sqlite import InlineConnection, inline_connector
-from connector.db.unit import Unit, open_unit
+from connector.db.unit import M, Unit, open_unit, read_inline
 
 # Inline SQLite connections kept for reuse; the pool (5 + 10 overflow) lends the rest.
 _IDLE_CONNECTIONS = 4
@@ -67,6 +67,18 @@ class Database:
             raise
         finally:
             await session.close()
+
+    async def get(self, model: type[M], key: Any) -> M | None:
+        """The row of `model` with primary key `key`, or None: a read on its own, for the
+        lookups of the protocol's hot paths. Through an ORM session one cost ~350 us of CPU;
+        on inline SQLite this is one compiled SELECT on an idle connection outside any
+        transaction (~25 us), elsewhere a `unit` (~100 us on SQLite). The row is in no
+        session (see `connector.db.unit`)."""
+        if not self.inline:
+            async with self.unit() as unit:
+                return await unit.get(model, key)
+        async with self._connection() as connection:
+            return await read_inline(connection, model, key)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:

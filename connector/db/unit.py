@@ -208,9 +208,7 @@ class Unit:
         await self.connection.execute(mapping.insert, rows[0] if len(rows) == 1 else rows)
 
     def _inline_sql(self, mapping: _Mapping) -> _InlineSql:
-        if mapping.inline_sql is None:
-            mapping.inline_sql = _InlineSql(mapping, self.connection.dialect)
-        return mapping.inline_sql
+        return _inline_sql(mapping, self.connection.dialect)
 
     async def commit(self) -> None:
         await self.flush()
@@ -234,6 +232,23 @@ async def open_unit(
     finally:
         if not unit.committed:
             await connection.rollback()
+
+
+async def read_inline(connection: AsyncConnection, model: type[M], key: Any) -> M | None:
+    """Inline SQLite: the row of `model` with primary key `key`, read on `connection` outside
+    any transaction (the SELECT sees the newest committed state, and holds no lock after)."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, InlineConnection):
+        raise TypeError("read_inline needs an inline SQLite connection")
+    mapping = _mapping(model)
+    row: M | None = _inline_sql(mapping, connection.dialect).get(driver.sqlite, mapping, key)
+    return row
+
+
+def _inline_sql(mapping: _Mapping, dialect: Dialect) -> _InlineSql:
+    if mapping.inline_sql is None:
+        mapping.inline_sql = _InlineSql(mapping, dialect)
+    return mapping.inline_sql
 
 
 # Statements `Unit.run` has compiled (a statement hashes and compares by identity).

@@ -147,8 +147,7 @@ async def wait_for_negotiation(
     terminal; a Failure when it ends elsewhere or the time runs out."""
 
     async def check() -> NegotiationRow | None:
-        async with context.database.session() as session:
-            row = await session.get(NegotiationRow, negotiation_id)
+        row = await context.database.get(NegotiationRow, negotiation_id)
         if row is None or row.state in states or row.state in TERMINAL:
             return row
         return None
@@ -164,8 +163,7 @@ async def wait_for_negotiation(
 
 
 async def get_agreement(context: NodeContext, agreement_id: str) -> Ok[AgreementRow] | Failure:
-    async with context.database.session() as session:
-        row = await session.get(AgreementRow, agreement_id)
+    row = await context.database.get(AgreementRow, agreement_id)
     return Ok(row) if row is not None else not_found(f"agreement {agreement_id} not found")
 
 

@@ -40,8 +40,7 @@ class DatabaseRepository:
             hit, cached = cache.get(identifier)
             if hit:
                 return cached
-        async with self.context.database.session() as session:
-            row = await session.get(PublishedSubmodelRow, identifier)
+        row = await self.context.database.get(PublishedSubmodelRow, identifier)
         stored = None if row is None else StoredIdentifiable(row.id, row.json_text)
         if cache is not None:
             cache.put(identifier, stored)

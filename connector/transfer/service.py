@@ -167,8 +167,7 @@ async def wait_for_transfer(
     """Wait (event-driven) until the transfer is in one of `states` or terminal."""
 
     async def check() -> TransferRow | None:
-        async with context.database.session() as session:
-            row = await session.get(TransferRow, transfer_id)
+        row = await context.database.get(TransferRow, transfer_id)
         if row is None or row.state in states or row.state in TERMINAL:
             return row
         return None
@@ -199,8 +198,7 @@ async def get_edr_data_address(
 ) -> Ok[dict[str, Any]] | Failure:
     """The EDR's data address (`endpoint`, `authorization`, `authType`, `expiresAt`, ...),
     refreshed first when asked or when the token expires within 30 s."""
-    async with context.database.session() as session:
-        edr = await session.get(EdrRow, transfer_id)
+    edr = await context.database.get(EdrRow, transfer_id)
     if edr is None:
         return not_found(f"no EDR for transfer process {transfer_id}")
     soon = context.clock.now() + timedelta(seconds=REFRESH_MARGIN_S)

@@ -237,9 +237,38 @@ async def test_unit_stores_and_reads_every_column_as_the_orm_does(
         orm_read = [await session.get(model, key) for key in keys]
     async with database.unit() as unit:
         unit_read = [await unit.get(model, key) for key in keys]
+    single_read = [await database.get(model, key) for key in keys]
     expected = _fields(orm_read[0], keys[0])
-    reads = zip(orm_read + unit_read, keys * 2, strict=True)
-    assert [_fields(row, key) for row, key in reads] == [expected] * 4
+    reads = zip(orm_read + unit_read + single_read, keys * 3, strict=True)
+    assert [_fields(row, key) for row, key in reads] == [expected] * 6
+
+
+async def test_a_single_get_sees_committed_rows_only_and_holds_nothing_after(
+    database: Database,
+) -> None:
+    assert await database.get(NegotiationRow, "urn:uuid:n1") is None
+    async with database.unit() as unit:
+        unit.add(_negotiation())
+        await unit.flush()
+        assert await database.get(NegotiationRow, "urn:uuid:n1") is None  # not yet committed
+        await unit.commit()
+    for _ in range(3):
+        found = await database.get(NegotiationRow, "urn:uuid:n1")
+        assert found is not None and found.state == "REQUESTED"
+    async with database.unit() as unit:
+        row = await unit.get(NegotiationRow, "urn:uuid:n1", for_update=True)
+        assert row is not None
+        row.state = "AGREED"
+        await unit.save(row)
+        await unit.commit()
+    found = await database.get(NegotiationRow, "urn:uuid:n1")
+    assert found is not None and found.state == "AGREED"
+    if database.engine.dialect.name == "sqlite":
+        # No read snapshot is left open: a full checkpoint can copy the whole log back.
+        async with database.engine.connect() as connection:
+            checkpoint = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _, _ = checkpoint.one()
+        assert busy == 0
 
 
 async def test_duplicate_key_is_an_integrity_error_and_stores_nothing(
