@@ -110,10 +110,9 @@ async def on_initial_request(
 async def _requested_before(
     context: NodeContext, participant: Any, consumer_pid: str
 ) -> NegotiationRow | None:
-    async with context.database.session() as session:
-        return await _store.by_consumer_pid(
-            session, NegotiationRow, Role.PROVIDER, participant, consumer_pid
-        )
+    return await _store.by_consumer_pid(
+        context, NegotiationRow, Role.PROVIDER, participant, consumer_pid
+    )
 
 
 def _decide(

@@ -87,21 +87,21 @@ async def row_for_peer(
 ) -> M | None:
     """The process `pid` when `participant` is its counterparty; None otherwise, so that a
     process is invisible (404) to everyone else."""
-    async with context.database.session() as session:
-        row = await session.get(model, pid)
+    row = await context.database.get(model, pid)
     if row is None or getattr(row, "counterparty_id", None) != participant.did:
         return None
     return row
 
 
 async def by_consumer_pid(
-    session: AsyncSession, model: type[M], role: str, participant: Any, consumer_pid: str
+    context: NodeContext, model: type[M], role: str, participant: Any, consumer_pid: str
 ) -> M | None:
     """The process `participant` started (or answered) under `consumer_pid`, in `role`: what
     makes a repeated initial message idempotent."""
     parameters = {"role": role, "participant": participant.did, "consumer_pid": consumer_pid}
-    row: M | None = (await session.exec(_by_consumer_pid(model), params=parameters)).one_or_none()
-    return row
+    async with context.database.unit() as unit:
+        rows = await unit.all(model, _by_consumer_pid(model), parameters)
+    return rows[0] if rows else None
 
 
 @functools.cache

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from connector.assets.models import AssetRow
 from connector.db import Unit
@@ -64,23 +63,17 @@ async def transfer_for_peer(
     return Ok(Reply(200, ack(row)))
 
 
-async def _existing(
-    session: AsyncSession, participant: Any, consumer_pid: str
-) -> TransferRow | None:
-    return await by_consumer_pid(session, TransferRow, Role.PROVIDER, participant, consumer_pid)
-
-
 async def _usable_agreement(
-    session: AsyncSession, context: NodeContext, participant: Any, agreement_id: str
+    context: NodeContext, participant: Any, agreement_id: str
 ) -> Ok[AgreementRow] | Failure:
-    agreement = await session.get(AgreementRow, agreement_id)
+    agreement = await context.database.get(AgreementRow, agreement_id)
     if (
         agreement is None
         or agreement.provider_id != context.settings.node.did
         or agreement.consumer_id != participant.did
     ):
         return bad_request(f"agreementId: no agreement {agreement_id} with this participant")
-    negotiation = await session.get(NegotiationRow, agreement.negotiation_id)
+    negotiation = await context.database.get(NegotiationRow, agreement.negotiation_id)
     done = (NegotiationState.VERIFIED, NegotiationState.FINALIZED)
     if negotiation is None or negotiation.state not in done:
         return bad_request(f"agreementId: the negotiation of {agreement_id} is not finalized")
@@ -111,11 +104,11 @@ async def on_transfer_request(
         return bad_request("dataAddress: push transfers are not supported")
     if not message["callbackAddress"].startswith(("http://", "https://")):
         return bad_request("callbackAddress: must be an http(s) URL")
-    async with context.database.session() as session:
-        existing = await _existing(session, participant, message["consumerPid"])
-        if existing is not None:
-            return Ok(Reply(201, ack(existing)))
-        agreement = await _usable_agreement(session, context, participant, message["agreementId"])
+    consumer_pid = message["consumerPid"]
+    existing = await by_consumer_pid(context, TransferRow, Role.PROVIDER, participant, consumer_pid)
+    if existing is not None:
+        return Ok(Reply(201, ack(existing)))
+    agreement = await _usable_agreement(context, participant, message["agreementId"])
     if isinstance(agreement, Failure):
         return agreement
     problem = agreement_problem(context, participant, agreement.value, TRANSFER)
@@ -164,8 +157,9 @@ async def _create(
                 item = enqueue(context, unit, KIND, pid, "terminate", {"reason": problem})
             await commit_and_dispatch(context, unit, [item], [pid])
     except IntegrityError:
-        async with context.database.session() as session:
-            existing = await _existing(session, participant, row.consumer_pid)
+        existing = await by_consumer_pid(
+            context, TransferRow, Role.PROVIDER, participant, row.consumer_pid
+        )
         if existing is None:
             raise
         return Ok(Reply(201, ack(existing)))

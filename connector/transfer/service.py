@@ -48,8 +48,8 @@ async def request_transfer(
         return bad_request(f"transferType: {transfer_type!r} is not supported (HttpData-PULL)")
     if not counterparty_address.startswith(("http://", "https://")):
         return bad_request("counterPartyAddress: must be an http(s) URL")
-    async with context.database.session() as session:
-        agreement = await session.get(AgreementRow, agreement_id)
+    async with context.database.unit() as unit:
+        agreement = await unit.get(AgreementRow, agreement_id)
         if agreement is None or agreement.consumer_id != context.settings.node.did:
             return bad_request(f"contractId: no agreement {agreement_id} held by this node")
         if agreement.provider_id != counterparty_id:
@@ -58,14 +58,14 @@ async def request_transfer(
             )
         row = _consumer_row(context, counterparty_address, agreement, transfer_type)
         pid = row.id
-        session.add(row)
+        unit.add(row)
         message = transfer_request_message(
             pid, agreement_id, transfer_type, callback_address(context)
         )
         url = join_url(row.counterparty_address, "transfers", "request")
         payload = prepared(url, counterparty_id, message)
-        item = enqueue(context, session, KIND, pid, "request", payload)
-        await commit_and_dispatch(context, session, [item], [pid])
+        item = enqueue(context, unit, KIND, pid, "request", payload)
+        await commit_and_dispatch(context, unit, [item], [pid])
     return Ok(row)
 
 
