@@ -39,19 +39,27 @@ def test_root_help_summaries_are_the_first_paragraph_of_each_commands_help() -> 
         assert summary == " ".join(own.split()), name
 
 
-def test_root_help_imports_no_feature_when_asked() -> None:
+def _loaded_in_a_fresh_process(args: list[str], wanted: str) -> list[str]:
+    """Run `carbonspace ARGS` in a new interpreter; the feature CLIs and heavy libraries it
+    imported (its output must contain `wanted`)."""
     probe = (
         "import json, sys\n"
         "from typer.testing import CliRunner\n"
         "from connector.cli import app\n"
-        "result = CliRunner().invoke(app, ['--help'], terminal_width=200)\n"
+        f"result = CliRunner().invoke(app, {args!r}, terminal_width=200)\n"
         "assert result.exit_code == 0, result.output\n"
-        "assert 'Offer assets under policy templates' in result.output, result.output\n"
+        f"assert {wanted!r} in result.output, result.output\n"
+        "heavy = ('sqlalchemy', 'fastapi', 'alembic', 'uvicorn')\n"
         "print(json.dumps(sorted(m for m in sys.modules"
-        " if m.endswith('.cli') and m != 'connector.cli' or m in ('sqlalchemy', 'fastapi'))))\n"
+        " if m in heavy or m.endswith('.cli') and m != 'connector.cli')))\n"
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert json.loads(run.stdout) == []
+    return list(json.loads(run.stdout))
+
+
+def test_root_help_imports_no_feature_when_asked() -> None:
+    loaded = _loaded_in_a_fresh_process(["--help"], "Offer assets under policy templates")
+    assert loaded == []
 
 
 def test_unknown_command_is_refused_with_usage_when_given() -> None:
@@ -61,14 +69,5 @@ def test_unknown_command_is_refused_with_usage_when_given() -> None:
 
 
 def test_management_command_loads_neither_database_nor_server_when_run() -> None:
-    probe = (
-        "import json, sys\n"
-        "from typer.testing import CliRunner\n"
-        "from connector.cli import app\n"
-        "result = CliRunner().invoke(app, ['negotiations', 'list', '--help'])\n"
-        "assert result.exit_code == 0, result.output\n"
-        "print(json.dumps(sorted(m for m in ('sqlalchemy', 'fastapi', 'alembic', 'uvicorn')"
-        " if m in sys.modules)))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert json.loads(run.stdout) == []
+    loaded = _loaded_in_a_fresh_process(["negotiations", "list", "--help"], "--state")
+    assert loaded == ["connector.management.cli"]

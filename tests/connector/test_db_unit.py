@@ -53,6 +53,16 @@ async def _stored(database: Database, pid: str) -> NegotiationRow | None:
         return await session.get(NegotiationRow, pid)
 
 
+async def _change_state(database: Database, state: str) -> None:
+    """Move the stored negotiation urn:uuid:n1 to `state` in a unit of its own."""
+    async with database.unit() as unit:
+        row = await unit.get(NegotiationRow, "urn:uuid:n1", for_update=True)
+        assert row is not None
+        row.state = state
+        await unit.save(row)
+        await unit.commit()
+
+
 async def test_rows_added_are_stored_at_commit_and_read_back_through_the_orm(
     database: Database,
 ) -> None:
@@ -118,12 +128,7 @@ async def test_a_save_that_lost_to_another_transaction_is_stale_and_changes_noth
         await unit.commit()
     async with database.unit() as unit:
         late = await unit.get(NegotiationRow, "urn:uuid:n1")
-    async with database.unit() as unit:
-        first = await unit.get(NegotiationRow, "urn:uuid:n1", for_update=True)
-        assert first is not None
-        first.state = "TERMINATED"
-        await unit.save(first)
-        await unit.commit()
+    await _change_state(database, "TERMINATED")
     assert late is not None
     late.state = "AGREED"
     with pytest.raises(StaleDataError):
@@ -255,12 +260,7 @@ async def test_a_single_get_sees_committed_rows_only_and_holds_nothing_after(
     for _ in range(3):
         found = await database.get(NegotiationRow, "urn:uuid:n1")
         assert found is not None and found.state == "REQUESTED"
-    async with database.unit() as unit:
-        row = await unit.get(NegotiationRow, "urn:uuid:n1", for_update=True)
-        assert row is not None
-        row.state = "AGREED"
-        await unit.save(row)
-        await unit.commit()
+    await _change_state(database, "AGREED")
     found = await database.get(NegotiationRow, "urn:uuid:n1")
     assert found is not None and found.state == "AGREED"
     if database.engine.dialect.name == "sqlite":
