@@ -15,6 +15,7 @@ client that hangs up before its body is read is logged as such, not as an error.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -164,6 +165,14 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return _unavailable(request)
 
+    @app.exception_handler(sqlite3.OperationalError)
+    async def _sqlite_state(request: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        # Inline SQLite row operations raise the driver's error once a lock wait runs out.
+        if not _sqlite_unavailable(exc):
+            return _internal_error(request, exc)
+        log.warning("database unavailable", extra={"path": request.url.path, "error": str(exc)})
+        return _unavailable(request)
+
     @app.exception_handler(sql_errors.TimeoutError)
     async def _pool_exhausted(request: Request, exc: sql_errors.TimeoutError) -> JSONResponse:
         log.warning("no database connection free", extra={"path": request.url.path})
@@ -175,10 +184,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _database_unreachable(error: sql_errors.DBAPIError) -> bool:
-    """A lost or refused connection (or SQLite's lock wait running out), not a bug of ours."""
-    return error.connection_invalidated or isinstance(
-        error, (sql_errors.OperationalError, sql_errors.InterfaceError)
-    )
+    """A lost or refused connection, a lock wait run out, a full or unreadable disk: the
+    database's state, not a bug of ours (SQLite reports bad SQL as an OperationalError too)."""
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return _sqlite_unavailable(error.orig)
+    return isinstance(error, (sql_errors.OperationalError, sql_errors.InterfaceError))
+
+
+# SQLite's primary result codes for a database that cannot serve now: BUSY, LOCKED, READONLY,
+# IOERR, FULL, CANTOPEN.
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
+
+
+def _sqlite_unavailable(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
 
 
 def _unavailable(request: Request) -> JSONResponse:

@@ -72,7 +72,7 @@ class Database:
         """The row of `model` with primary key `key`, or None: a read on its own, for the
         lookups of the protocol's hot paths. Through an ORM session one cost ~350 us of CPU;
         on inline SQLite this is one compiled SELECT on an idle connection outside any
-        transaction (~25 us), elsewhere a `unit` (~100 us on SQLite). The row is in no
+        transaction (~33 us), elsewhere a `unit` (~80 us on SQLite). The row is in no
         session (see `connector.db.unit`)."""
         if not self.inline:
             async with self.unit() as unit:

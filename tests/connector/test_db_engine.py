@@ -1,19 +1,23 @@
-"""PostgreSQL connections that drop: replaced before use when idle, a 503 (not a 500) when they
-drop under load, and the next request served again."""
+"""A database that cannot serve: PostgreSQL connections that drop are replaced before use when
+idle, and a 503 (not a 500) when they drop under load; a SQLite file locked for longer than the
+lock wait is a 503 too. The next request is served again; bad SQL stays a bug (500)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 from sqlalchemy import make_url, text
 
 from connector.app import create_app
-from connector.db import create_database, engine
+from connector.db import _inline_sqlite, create_database, engine
 from connector.db.engine import Database
+from connector.errors import install_error_handlers
 from tests.conftest import make_settings
 
 
@@ -87,34 +91,104 @@ async def test_idle_connection_is_pinged_and_replaced_when_the_server_dropped_it
         await database.dispose()
 
 
+POLICY = {
+    "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
+    "@id": "use",
+    "policy": {"@type": "Set", "permission": [{"action": "use"}]},
+}
+STORED = "/api/management/v3/policydefinitions/use"
+
+
+async def test_request_is_503_when_sqlite_stays_locked_then_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_inline_sqlite, "BUSY_TIMEOUT_S", 0.2)
+    settings = make_settings(tmp_path)
+    app = create_app(settings)
+    headers = {"X-Api-Key": settings.management.api_key}
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://node", headers=headers
+        ) as client:
+            locker = sqlite3.connect(make_url(settings.database_url).database or "")
+            locker.execute("BEGIN IMMEDIATE")  # another process writing, for too long
+            try:
+                locked = await client.post("/api/management/v3/policydefinitions", json=POLICY)
+            finally:
+                locker.rollback()
+                locker.close()
+            assert locked.status_code == 503
+            assert locked.headers["Retry-After"] == "1"
+            assert locked.json()[0]["type"] == "ServiceUnavailable"
+            assert (await client.get(STORED)).status_code == 404
+            created = await client.post("/api/management/v3/policydefinitions", json=POLICY)
+            assert created.status_code == 200, created.text
+
+
+def _driver_error(sql: str, locked: bool) -> sqlite3.OperationalError:
+    """A real error of the sqlite3 driver: a lock wait run out, or bad SQL."""
+    path = ":memory:" if not locked else "file:locked?mode=memory&cache=shared"
+    holder = sqlite3.connect(path, uri=True, timeout=0)
+    caller = sqlite3.connect(path, uri=True, timeout=0)
+    holder.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    try:
+        caller.execute(sql)
+    except sqlite3.OperationalError as error:
+        return error
+    finally:
+        holder.close()
+        caller.close()
+    raise AssertionError(f"{sql} did not fail")
+
+
+@pytest.mark.parametrize(
+    ("sql", "locked", "status"),
+    [("SELECT * FROM t", True, 503), ("SELECT * FROM missing_table", False, 500)],
+    ids=["locked", "bad-sql"],
+)
+async def test_sqlite_driver_error_is_503_when_locked_and_500_when_a_bug(
+    sql: str, locked: bool, status: int
+) -> None:
+    error = _driver_error(sql, locked)
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/api/management/probe")
+    async def probe() -> None:
+        raise error
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
+        response = await client.get("/api/management/probe")
+    assert response.status_code == status
+    assert ("Retry-After" in response.headers) == (status == 503)
+
+
 async def test_request_is_503_with_retry_after_when_its_connection_dropped_then_served(
     postgres_url: str, tmp_path: Path
 ) -> None:
     settings = make_settings(tmp_path, postgres_url)
     app = create_app(settings)
     headers = {"X-Api-Key": settings.management.api_key}
-    policy = {
-        "@context": {"@vocab": "https://w3id.org/edc/v0.0.1/ns/"},
-        "@id": "use",
-        "policy": {"@type": "Set", "permission": [{"action": "use"}]},
-    }
-    stored = "/api/management/v3/policydefinitions/use"
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://node", headers=headers
         ) as client:
-            assert (await client.get(stored)).status_code == 404
+            assert (await client.get(STORED)).status_code == 404
             assert _terminate_connections(postgres_url) >= 1
 
             # Returned a moment ago, so lent without a ping: its statement fails.
-            dropped = await client.post("/api/management/v3/policydefinitions", json=policy)
+            dropped = await client.post("/api/management/v3/policydefinitions", json=POLICY)
             assert dropped.status_code == 503
             assert dropped.headers["Retry-After"] == "1"
             assert dropped.json()[0]["type"] == "ServiceUnavailable"
 
             # The pool threw the dead connections away; nothing was stored by the failed call.
-            assert (await client.get(stored)).status_code == 404
-            created = await client.post("/api/management/v3/policydefinitions", json=policy)
+            assert (await client.get(STORED)).status_code == 404
+            created = await client.post("/api/management/v3/policydefinitions", json=POLICY)
             assert created.status_code == 200, created.text
-            assert (await client.get(stored)).status_code == 200
+            assert (await client.get(STORED)).status_code == 200
