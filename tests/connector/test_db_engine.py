@@ -5,7 +5,8 @@ lock wait is a 503 too. The next request is served again; bad SQL stays a bug (5
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ from connector.app import create_app
 from connector.db import _inline_sqlite, create_database, engine
 from connector.db.engine import Database
 from connector.errors import install_error_handlers
+from connector.settings import Settings
 from tests.conftest import make_settings
 
 
@@ -99,11 +101,9 @@ POLICY = {
 STORED = "/api/management/v3/policydefinitions/use"
 
 
-async def test_request_is_503_when_sqlite_stays_locked_then_served(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_inline_sqlite, "BUSY_TIMEOUT_S", 0.2)
-    settings = make_settings(tmp_path)
+@asynccontextmanager
+async def _management(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The node's management API, in process, with its key."""
     app = create_app(settings)
     headers = {"X-Api-Key": settings.management.api_key}
     async with LifespanManager(app):
@@ -111,19 +111,32 @@ async def test_request_is_503_when_sqlite_stays_locked_then_served(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://node", headers=headers
         ) as client:
-            locker = sqlite3.connect(make_url(settings.database_url).database or "")
-            locker.execute("BEGIN IMMEDIATE")  # another process writing, for too long
-            try:
-                locked = await client.post("/api/management/v3/policydefinitions", json=POLICY)
-            finally:
-                locker.rollback()
-                locker.close()
-            assert locked.status_code == 503
-            assert locked.headers["Retry-After"] == "1"
-            assert locked.json()[0]["type"] == "ServiceUnavailable"
-            assert (await client.get(STORED)).status_code == 404
-            created = await client.post("/api/management/v3/policydefinitions", json=POLICY)
-            assert created.status_code == 200, created.text
+            yield client
+
+
+def _assert_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.json()[0]["type"] == "ServiceUnavailable"
+
+
+async def test_request_is_503_when_sqlite_stays_locked_then_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_inline_sqlite, "BUSY_TIMEOUT_S", 0.2)
+    settings = make_settings(tmp_path)
+    async with _management(settings) as client:
+        locker = sqlite3.connect(make_url(settings.database_url).database or "")
+        locker.execute("BEGIN IMMEDIATE")  # another process writing, for too long
+        try:
+            locked = await client.post("/api/management/v3/policydefinitions", json=POLICY)
+        finally:
+            locker.rollback()
+            locker.close()
+        _assert_unavailable(locked)
+        assert (await client.get(STORED)).status_code == 404
+        created = await client.post("/api/management/v3/policydefinitions", json=POLICY)
+        assert created.status_code == 200, created.text
 
 
 def _driver_error(sql: str, locked: bool) -> sqlite3.OperationalError:
@@ -171,24 +184,16 @@ async def test_request_is_503_with_retry_after_when_its_connection_dropped_then_
     postgres_url: str, tmp_path: Path
 ) -> None:
     settings = make_settings(tmp_path, postgres_url)
-    app = create_app(settings)
-    headers = {"X-Api-Key": settings.management.api_key}
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://node", headers=headers
-        ) as client:
-            assert (await client.get(STORED)).status_code == 404
-            assert _terminate_connections(postgres_url) >= 1
+    async with _management(settings) as client:
+        assert (await client.get(STORED)).status_code == 404
+        assert _terminate_connections(postgres_url) >= 1
 
-            # Returned a moment ago, so lent without a ping: its statement fails.
-            dropped = await client.post("/api/management/v3/policydefinitions", json=POLICY)
-            assert dropped.status_code == 503
-            assert dropped.headers["Retry-After"] == "1"
-            assert dropped.json()[0]["type"] == "ServiceUnavailable"
+        # Returned a moment ago, so lent without a ping: its statement fails.
+        dropped = await client.post("/api/management/v3/policydefinitions", json=POLICY)
+        _assert_unavailable(dropped)
 
-            # The pool threw the dead connections away; nothing was stored by the failed call.
-            assert (await client.get(STORED)).status_code == 404
-            created = await client.post("/api/management/v3/policydefinitions", json=POLICY)
-            assert created.status_code == 200, created.text
-            assert (await client.get(STORED)).status_code == 200
+        # The pool threw the dead connections away; nothing was stored by the failed call.
+        assert (await client.get(STORED)).status_code == 404
+        created = await client.post("/api/management/v3/policydefinitions", json=POLICY)
+        assert created.status_code == 200, created.text
+        assert (await client.get(STORED)).status_code == 200
