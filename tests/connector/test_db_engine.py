@@ -5,7 +5,7 @@ lock wait is a 503 too. The next request is served again; bad SQL stays a bug (5
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from sqlalchemy import exc as sql_errors
 from sqlalchemy import make_url, text
 
 from connector.app import create_app
@@ -139,7 +140,7 @@ async def test_request_is_503_when_sqlite_stays_locked_then_served(
         assert created.status_code == 200, created.text
 
 
-def _driver_error(sql: str, locked: bool) -> sqlite3.OperationalError:
+def _driver_error(sql: str, *, locked: bool) -> sqlite3.OperationalError:
     """A real error of the sqlite3 driver: a lock wait run out, or bad SQL."""
     path = ":memory:" if not locked else "file:locked?mode=memory&cache=shared"
     holder = sqlite3.connect(path, uri=True, timeout=0)
@@ -158,14 +159,18 @@ def _driver_error(sql: str, locked: bool) -> sqlite3.OperationalError:
 
 
 @pytest.mark.parametrize(
-    ("sql", "locked", "status"),
-    [("SELECT * FROM t", True, 503), ("SELECT * FROM missing_table", False, 500)],
-    ids=["locked", "bad-sql"],
+    ("raised", "status"),
+    [
+        (lambda: _driver_error("SELECT * FROM t", locked=True), 503),
+        (lambda: _driver_error("SELECT * FROM missing_table", locked=False), 500),
+        (lambda: sql_errors.TimeoutError("QueuePool limit of size 20 overflow 10 reached"), 503),
+    ],
+    ids=["sqlite-locked", "sqlite-bad-sql", "pool-exhausted"],
 )
-async def test_sqlite_driver_error_is_503_when_locked_and_500_when_a_bug(
-    sql: str, locked: bool, status: int
+async def test_database_error_is_503_when_it_cannot_serve_and_500_when_a_bug(
+    raised: Callable[[], Exception], status: int
 ) -> None:
-    error = _driver_error(sql, locked)
+    error = raised()
     app = FastAPI()
     install_error_handlers(app)
 
