@@ -73,7 +73,7 @@ class ReplayGuard:
         ]
         try:
             if self._database.is_postgresql:
-                recorded = await self._insert_together(rows)
+                recorded = await _insert_together(self._database, rows)
             else:
                 recorded = await _insert_each(self._database, rows)
         except Exception as error:  # every caller fails as its own insert would have
@@ -89,13 +89,6 @@ class ReplayGuard:
             key = (waiting.issuer, waiting.jti)
             if not waiting.answer.done():  # a caller that gave up has a cancelled answer
                 waiting.answer.set_result(key in recorded and first[key] is waiting)
-
-    async def _insert_together(self, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-        """PostgreSQL: one multi-row insert, one round trip, returning the ids that were new."""
-        async with self._database.transaction() as connection:
-            await connection.execute(_ASYNC_COMMIT)
-            result = await connection.execute(_INSERT_TOGETHER.values(rows))
-            return {(issuer, jti) for issuer, jti in result.all()}
 
     async def _purge_if_due(self, now: datetime) -> None:
         if self._last_purge is not None and now - self._last_purge < PURGE_EVERY:
@@ -120,6 +113,16 @@ _INSERT_TOGETHER = (
     .on_conflict_do_nothing()
     .returning(col(SeenTokenRow.issuer), col(SeenTokenRow.jti))
 )
+
+
+async def _insert_together(database: Database, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """PostgreSQL: the batch's ids in one multi-row insert, one round trip; the ids that were
+    new come back."""
+    async with database.transaction() as connection:
+        await connection.execute(_ASYNC_COMMIT)
+        result = await connection.execute(_INSERT_TOGETHER.values(rows))
+        return {(issuer, jti) for issuer, jti in result.all()}
+
 
 # SQLite: one id per statement, built once. On an inline connection each runs as compiled SQL
 # (~15 us, `Unit.run`); the multi-row `INSERT ... RETURNING` through the async engine took
