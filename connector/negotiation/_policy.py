@@ -128,11 +128,11 @@ async def offered_policy(
     """(contract definition id, contract policy) of the first definition (or the one named)
     whose asset selector selects `asset_id`: what a provider-initiated offer proposes."""
     from catalog import matches_all
-    from connector.assets import asset_entry, get_asset
+    from connector.assets import asset_entry
+    from connector.assets.models import AssetRow
     from connector.contracts import offer_definitions
 
-    async with context.database.session() as session:
-        row = await get_asset(session, asset_id)
+    row = await context.database.get(AssetRow, asset_id)
     if row is None:
         return not_found(f"assetId: asset {asset_id!r} not found")
     record = asset_entry(row).record()
